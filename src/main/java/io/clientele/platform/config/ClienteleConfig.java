@@ -1,0 +1,55 @@
+package io.clientele.platform.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of the service (`clientele.*`); defaults live in application.properties. */
+@ConfigMapping(prefix = "clientele")
+public interface ClienteleConfig {
+
+    Cursor cursor();
+
+    Http http();
+
+    Idempotency idempotency();
+
+    Outbox outbox();
+
+    Security security();
+
+    interface Cursor {
+        /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
+        String secret();
+    }
+
+    interface Http {
+        /** Largest accepted request body in bytes (413 problem+json above it). */
+        @WithDefault("262144")
+        long maxJsonBody();
+    }
+
+    interface Idempotency {
+        /** How long an Idempotency-Key and its response are remembered. */
+        @WithDefault("24H")
+        Duration retention();
+    }
+
+    interface Outbox {
+        /** How often the relay looks for unpublished events. */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Most events published per relay transaction. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    interface Security {
+        /** Permissions granted by each realm role, e.g. `admin=customers:read,customers:write`. */
+        Map<String, List<String>> rolePermissions();
+    }
+}
