@@ -1,0 +1,198 @@
+package io.clientele.customer.api;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.clientele.customer.domain.ContactPoints;
+import io.clientele.customer.domain.Customer;
+import io.clientele.customer.domain.CustomerQuery;
+import io.clientele.customer.domain.CustomerService;
+import io.clientele.customer.domain.NaturalKey;
+import io.clientele.platform.errors.ProblemException;
+import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.http.ETags;
+import io.clientele.platform.http.RequestIds;
+import io.clientele.platform.http.SparseFields;
+import io.clientele.platform.idempotency.Idempotency;
+import io.clientele.platform.paging.Page;
+import io.clientele.platform.paging.PageRequest;
+import io.clientele.platform.paging.Pager;
+import io.clientele.platform.security.CallerContext;
+import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/** REST edge of the customer module: {@code /v1/customers} as specified in openapi/openapi.yaml. */
+@Path("/v1/customers")
+@Produces(MediaType.APPLICATION_JSON)
+public class CustomerResource {
+
+    static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final CustomerService customers;
+    private final CustomerMapper mapper;
+    private final CallerContext callers;
+    private final Idempotency idempotency;
+    private final Pager pager;
+    private final ObjectMapper json;
+
+    CustomerResource(CustomerService customers, CustomerMapper mapper, CallerContext callers,
+            Idempotency idempotency, Pager pager, ObjectMapper json) {
+        this.customers = customers;
+        this.mapper = mapper;
+        this.callers = callers;
+        this.idempotency = idempotency;
+        this.pager = pager;
+        this.json = json;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed("customers:write")
+    public Uni<Response> create(CustomerInput body, @HeaderParam(Idempotency.HEADER) String key,
+            HttpServerRequest request) {
+        if (body == null) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
+        }
+        return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/customers", body, () -> {
+            var draft = mapper.toDraft(body, caller.subject());
+            return customers.create(caller, RequestIds.of(request), draft)
+                    .map(c -> Response.created(URI.create("/v1/customers/" + c.id))
+                            .tag(etag(c)).entity(mapper.toView(c)).build());
+        }));
+    }
+
+    @GET
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> list(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @QueryParam("fields") String fields) {
+        SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
+        PageRequest<Customer> page = pager.request(CustomerQueries.SCHEMA, filter, sort, "createdAt", limit, cursor);
+        return callers.current()
+                .chain(caller -> customers.list(caller,
+                        new CustomerQuery(page.where(), page.orderBy(), page.fetchSize())))
+                .map(rows -> {
+                    Page<Customer> result = pager.page(page, rows);
+                    ObjectNode out = json.createObjectNode();
+                    var items = out.putArray("items");
+                    result.items().forEach(c -> items.add(sparse.apply(json.valueToTree(mapper.toView(c)))));
+                    out.put("nextCursor", result.nextCursor());
+                    return Response.ok(out).build();
+                });
+    }
+
+    @GET
+    @Path("/lookup")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> lookup(@QueryParam("email") String email, @QueryParam("phone") String phone,
+            @QueryParam("externalId") String externalId, @QueryParam("region") String region) {
+        NaturalKey key = naturalKey(email, phone, externalId, region);
+        return callers.current().chain(caller -> customers.lookup(caller, key))
+                .map(c -> Response.ok(mapper.toView(c)).tag(etag(c)).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> get(@PathParam("id") String id, @QueryParam("fields") String fields,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        UUID uuid = uuid(id);
+        SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
+        return callers.current().chain(caller -> customers.get(caller, uuid)).map(c -> {
+            if (ETags.noneMatch(ifNoneMatch, c.version)) {
+                return Response.notModified(etag(c)).build();
+            }
+            return Response.ok(sparse.apply(json.valueToTree(mapper.toView(c)))).tag(etag(c)).build();
+        });
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MERGE_PATCH)
+    @PermissionsAllowed("customers:write")
+    public Uni<Response> update(@PathParam("id") String id, String body,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
+        UUID uuid = uuid(id);
+        JsonNode patch = parse(body);
+        var precondition = ETags.requireIfMatch(ifMatch);
+        return callers.current()
+                .chain(caller -> customers.update(caller, RequestIds.of(request), uuid, precondition,
+                        current -> mapper.patch(current, patch)))
+                .map(c -> Response.ok(mapper.toView(c)).tag(etag(c)).build());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @PermissionsAllowed("customers:delete")
+    public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            HttpServerRequest request) {
+        UUID uuid = uuid(id);
+        var precondition = ETags.requireIfMatch(ifMatch);
+        return callers.current()
+                .chain(caller -> customers.delete(caller, RequestIds.of(request), uuid, precondition))
+                .replaceWith(Response.noContent().build());
+    }
+
+    private static jakarta.ws.rs.core.EntityTag etag(Customer c) {
+        return new jakarta.ws.rs.core.EntityTag(String.valueOf(c.version));
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON merge patch body is required");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST,
+                    io.clientele.platform.errors.ProblemMappers.describe(e));
+        }
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidParameter("id must be a UUID");
+        }
+    }
+
+    static NaturalKey naturalKey(String email, String phone, String externalId, String region) {
+        long given = java.util.stream.Stream.of(email, phone, externalId).filter(v -> v != null).count();
+        if (given != 1) {
+            throw ProblemException.invalidParameter("give exactly one of email, phone or externalId");
+        }
+        if (email != null) {
+            return new NaturalKey(NaturalKey.Kind.EMAIL, ContactPoints.email(email)
+                    .orElseThrow(() -> ProblemException.invalidParameter("email is not a valid email address")));
+        }
+        if (phone != null) {
+            if (region != null && !ContactPoints.isRegion(region)) {
+                throw ProblemException.invalidParameter("region is not an ISO 3166-1 alpha-2 region");
+            }
+            return new NaturalKey(NaturalKey.Kind.PHONE, ContactPoints.phone(phone, region)
+                    .orElseThrow(() -> ProblemException.invalidParameter("phone is not a valid phone number")));
+        }
+        return new NaturalKey(NaturalKey.Kind.EXTERNAL_ID, externalId.strip());
+    }
+}

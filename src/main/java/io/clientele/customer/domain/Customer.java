@@ -1,0 +1,135 @@
+package io.clientele.customer.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** A person or a company a tenant does business with. Always read and written scoped to its tenant. */
+@Entity
+@Table(name = "customer")
+public class Customer extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tenant_id", nullable = false, updatable = false)
+    public String tenantId;
+
+    @Column(nullable = false)
+    public String kind;
+
+    @Column(name = "display_name", nullable = false)
+    public String displayName;
+
+    @Column(name = "first_name")
+    public String firstName;
+
+    @Column(name = "last_name")
+    public String lastName;
+
+    public String name;
+
+    @Column(name = "company_id")
+    public UUID companyId;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public Contacts contacts = Contacts.NONE;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "email_keys", nullable = false)
+    public String[] emailKeys = new String[0];
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "phone_keys", nullable = false)
+    public String[] phoneKeys = new String[0];
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public Map<String, Object> attributes = new LinkedHashMap<>();
+
+    @Column(name = "owner_id")
+    public String ownerId;
+
+    @Column(name = "lifecycle_stage", nullable = false)
+    public String lifecycleStage;
+
+    @Column(name = "external_id")
+    public String externalId;
+
+    @Version
+    @Column(nullable = false)
+    public long version;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "created_by", updatable = false)
+    public String createdBy;
+
+    @Column(name = "updated_by")
+    public String updatedBy;
+
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
+    public CustomerKind kind() {
+        return CustomerKind.valueOf(kind.toUpperCase());
+    }
+
+    /** The customer's current state in the shape a patch is applied to. */
+    public CustomerDraft toDraft() {
+        return new CustomerDraft(kind(), firstName, lastName, name, companyId, contacts.emails(),
+                contacts.phones(), contacts.addresses(), attributes, ownerId,
+                LifecycleStage.valueOf(lifecycleStage.toUpperCase()), externalId);
+    }
+
+    /** Applies a draft and returns the API names of the fields that changed. */
+    public List<String> apply(CustomerDraft draft) {
+        List<String> changed = new ArrayList<>();
+        kind = set(changed, "kind", kind, draft.kind().apiName());
+        firstName = set(changed, "firstName", firstName, draft.firstName());
+        lastName = set(changed, "lastName", lastName, draft.lastName());
+        name = set(changed, "name", name, draft.name());
+        displayName = set(changed, "displayName", displayName, draft.displayName());
+        companyId = set(changed, "companyId", companyId, draft.companyId());
+        Contacts next = new Contacts(draft.emails(), draft.phones(), draft.addresses());
+        set(changed, "emails", contacts.emails(), next.emails());
+        set(changed, "phones", contacts.phones(), next.phones());
+        set(changed, "addresses", contacts.addresses(), next.addresses());
+        contacts = next;
+        attributes = set(changed, "attributes", attributes, new LinkedHashMap<>(draft.attributes()));
+        ownerId = set(changed, "ownerId", ownerId, draft.ownerId());
+        lifecycleStage = set(changed, "lifecycleStage", lifecycleStage, draft.lifecycleStage().apiName());
+        externalId = set(changed, "externalId", externalId, draft.externalId());
+        emailKeys = contacts.emails().stream().map(EmailAddress::address).toArray(String[]::new);
+        phoneKeys = contacts.phones().stream().map(PhoneNumber::number).toArray(String[]::new);
+        changed.remove("displayName");
+        return changed;
+    }
+
+    private static <T> T set(List<String> changed, String field, T current, T next) {
+        if (!Objects.equals(current, next)) {
+            changed.add(field);
+        }
+        return next;
+    }
+}

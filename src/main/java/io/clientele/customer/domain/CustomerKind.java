@@ -1,0 +1,9 @@
+package io.clientele.customer.domain;
+
+public enum CustomerKind {
+    PERSON, COMPANY;
+
+    public String apiName() {
+        return name().toLowerCase();
+    }
+}

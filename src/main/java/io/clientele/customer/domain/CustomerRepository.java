@@ -1,0 +1,54 @@
+package io.clientele.customer.domain;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** Customer queries. Every one of them is scoped to a tenant and skips soft-deleted rows. */
+@ApplicationScoped
+public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID> {
+
+    public Uni<Customer> findActive(String tenantId, UUID id) {
+        return find("id = ?1 and tenantId = ?2 and deletedAt is null", id, tenantId).firstResult();
+    }
+
+    public Uni<Boolean> externalIdTaken(String tenantId, String externalId, UUID except) {
+        return except == null
+                ? count("tenantId = ?1 and externalId = ?2 and deletedAt is null", tenantId, externalId)
+                        .map(n -> n > 0)
+                : count("tenantId = ?1 and externalId = ?2 and deletedAt is null and id <> ?3", tenantId,
+                        externalId, except).map(n -> n > 0);
+    }
+
+    public Uni<List<Customer>> findByNaturalKey(String tenantId, NaturalKey key, int max) {
+        String condition = switch (key.kind()) {
+            case EMAIL -> "email_keys @> ARRAY[CAST(:value AS text)]";
+            case PHONE -> "phone_keys @> ARRAY[CAST(:value AS text)]";
+            case EXTERNAL_ID -> "external_id = :value";
+        };
+        return getSession().chain(session -> session.createNativeQuery(
+                "SELECT * FROM customer WHERE tenant_id = :tenant AND deleted_at IS NULL AND " + condition
+                        + " ORDER BY created_at, id LIMIT :max", Customer.class)
+                .setParameter("tenant", tenantId)
+                .setParameter("value", key.value())
+                .setParameter("max", max)
+                .getResultList());
+    }
+
+    public Uni<List<Customer>> list(String tenantId, CustomerQuery query) {
+        // The filter and keyset SQL come from the shared query compiler: only bound parameters, no values.
+        String sql = "SELECT * FROM customer WHERE tenant_id = :tenant AND deleted_at IS NULL AND ("
+                + query.where().sql() + ") ORDER BY " + query.orderBy() + " LIMIT :limit";
+        return getSession().chain(session -> {
+            var q = session.createNativeQuery(sql, Customer.class)
+                    .setParameter("tenant", tenantId)
+                    .setParameter("limit", query.limit());
+            query.where().params().forEach(q::setParameter);
+            return q.getResultList();
+        });
+    }
+}

@@ -1,0 +1,139 @@
+package io.clientele.customer.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.clientele.platform.errors.FieldError;
+import io.clientele.platform.errors.ProblemException;
+import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.http.ETags.Precondition;
+import io.clientele.platform.outbox.DomainEvent;
+import io.clientele.platform.outbox.Outbox;
+import io.clientele.platform.security.Caller;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/** Customer use cases; owns the transactions, and emits customer.* events through the outbox. */
+@ApplicationScoped
+public class CustomerService {
+
+    public static final String TOPIC = "clientele.customers";
+
+    private final CustomerRepository customers;
+    private final Outbox outbox;
+    private final Function<Customer, Object> eventView;
+
+    CustomerService(CustomerRepository customers, Outbox outbox, CustomerEvents events) {
+        this.customers = customers;
+        this.outbox = outbox;
+        this.eventView = events::view;
+    }
+
+    @WithTransaction
+    public Uni<Customer> create(Caller caller, String requestId, CustomerDraft draft) {
+        return checkReferences(caller, draft, null).chain(() -> {
+            Customer c = new Customer();
+            c.id = UUID.randomUUID();
+            c.tenantId = caller.tenantId();
+            c.apply(draft);
+            c.createdAt = Instant.now();
+            c.updatedAt = c.createdAt;
+            c.createdBy = caller.subject();
+            c.updatedBy = caller.subject();
+            return customers.persist(c)
+                    .call(saved -> outbox.record(caller, requestId, event(saved, "customer.created",
+                            Map.of("customer", eventView.apply(saved)))));
+        });
+    }
+
+    @WithTransaction
+    public Uni<Customer> update(Caller caller, String requestId, UUID id, Precondition precondition,
+            Function<Customer, CustomerDraft> change) {
+        return get(caller, id).chain(c -> {
+            precondition.check(c.version);
+            CustomerDraft draft = change.apply(c);
+            return checkReferences(caller, draft, c.id).chain(() -> {
+                List<String> changed = c.apply(draft);
+                if (changed.isEmpty()) {
+                    return Uni.createFrom().item(c);
+                }
+                c.updatedAt = Instant.now();
+                c.updatedBy = caller.subject();
+                // Flush so the response and the event carry the incremented version.
+                return customers.flush().replaceWith(c)
+                        .call(saved -> outbox.record(caller, requestId, event(saved, "customer.updated",
+                                Map.of("customer", eventView.apply(saved), "changedFields", changed))));
+            });
+        });
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(Caller caller, String requestId, UUID id, Precondition precondition) {
+        return get(caller, id).chain(c -> {
+            precondition.check(c.version);
+            c.deletedAt = Instant.now();
+            c.updatedAt = c.deletedAt;
+            c.updatedBy = caller.subject();
+            return customers.flush().chain(() -> outbox.record(caller, requestId, event(c, "customer.deleted",
+                    Map.of("id", c.id.toString(), "deletedAt", c.deletedAt.toString()))));
+        });
+    }
+
+    @WithSession
+    public Uni<Customer> get(Caller caller, UUID id) {
+        return customers.findActive(caller.tenantId(), id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", id));
+    }
+
+    @WithSession
+    public Uni<List<Customer>> list(Caller caller, CustomerQuery query) {
+        return customers.list(caller.tenantId(), query);
+    }
+
+    /** The one customer holding a natural key; 404 when none, 409 listing them when several. */
+    @WithSession
+    public Uni<Customer> lookup(Caller caller, NaturalKey key) {
+        return customers.findByNaturalKey(caller.tenantId(), key, 5).map(found -> {
+            if (found.isEmpty()) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "no customer has " + key.describe());
+            }
+            if (found.size() > 1) {
+                throw new ProblemException(ProblemType.AMBIGUOUS_LOOKUP, found.size() + (found.size() == 5 ? "+" : "")
+                        + " customers have " + key.describe() + "; list them with a filter to choose")
+                        .with("candidates", found.stream().map(c -> c.id.toString()).toList());
+            }
+            return found.get(0);
+        });
+    }
+
+    private Uni<Void> checkReferences(Caller caller, CustomerDraft draft, UUID self) {
+        Uni<Void> external = draft.externalId() == null ? Uni.createFrom().voidItem()
+                : customers.externalIdTaken(caller.tenantId(), draft.externalId(), self).invoke(taken -> {
+                    if (taken) {
+                        throw new ProblemException(ProblemType.CONFLICT,
+                                "externalId '" + draft.externalId() + "' is already used by another customer")
+                                .with("field", "externalId");
+                    }
+                }).replaceWithVoid();
+        if (draft.companyId() == null) {
+            return external;
+        }
+        return external.chain(() -> customers.findActive(caller.tenantId(), draft.companyId())).invoke(company -> {
+            if (company == null || company.kind() != CustomerKind.COMPANY || company.id.equals(self)) {
+                throw new ProblemException(ProblemType.VALIDATION_FAILED,
+                        "/companyId: no company with this id exists",
+                        List.of(new FieldError("/companyId", "no company with this id exists")));
+            }
+        }).replaceWithVoid();
+    }
+
+    private static DomainEvent event(Customer c, String type, Object data) {
+        return new DomainEvent(TOPIC, "customers", c.id.toString(), type, data);
+    }
+}
