@@ -87,7 +87,7 @@ public class CustomerResource {
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
             @QueryParam("fields") String fields) {
         SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
-        PageRequest<Customer> page = pager.request(CustomerQueries.SCHEMA, filter, sort, "createdAt", limit, cursor);
+        PageRequest<Customer> page = pager.request("customers", CustomerQueries.SCHEMA, filter, sort, "createdAt", limit, cursor);
         return callers.current()
                 .chain(caller -> customers.list(caller,
                         new CustomerQuery(page.where(), page.orderBy(), page.fetchSize())))

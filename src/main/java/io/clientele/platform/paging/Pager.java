@@ -8,17 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.query.CursorCodec;
-import io.clientele.platform.query.CursorState;
-import io.clientele.platform.query.FilterNode;
-import io.clientele.platform.query.FilterParser;
-import io.clientele.platform.query.KeysetCondition;
-import io.clientele.platform.query.QueryFingerprint;
+import io.clientele.platform.query.ListQuery;
 import io.clientele.platform.query.QuerySchema;
-import io.clientele.platform.query.SortSpec;
-import io.clientele.platform.query.SqlFilterCompiler;
-import io.clientele.platform.query.SqlFragment;
 
-/** Cursor pagination for every list: parses filter/sort/limit/cursor once, the same way everywhere. */
+/** Cursor pagination for every list: the configured cursor secret and the page-size rules. */
 @ApplicationScoped
 public class Pager {
 
@@ -31,18 +24,12 @@ public class Pager {
         this.cursors = new CursorCodec(config.cursor().secret().getBytes(StandardCharsets.UTF_8));
     }
 
-    public <T> PageRequest<T> request(QuerySchema<T> schema, String filter, String sort, String defaultSort,
-            String limit, String cursor) {
+    /** {@code scope} names the list (e.g. {@code customers}) so its cursors are refused by other lists. */
+    public <T> PageRequest<T> request(String scope, QuerySchema<T> schema, String filter, String sort,
+            String defaultSort, String limit, String cursor) {
         int size = limit(limit);
-        FilterNode node = FilterParser.parse(filter);
-        SqlFragment where = SqlFilterCompiler.compile(node, schema);
-        SortSpec<T> order = SortSpec.parse(sort, schema, defaultSort);
-        String fingerprint = QueryFingerprint.of(node == null ? "" : node.canonical(), order);
-        if (cursor != null && !cursor.isEmpty()) {
-            CursorState state = cursors.decode(cursor, fingerprint);
-            where = where.and(KeysetCondition.after(order, state.lastValues()));
-        }
-        return new PageRequest<>(where, order.orderBy(), size, order, fingerprint);
+        return new PageRequest<>(ListQuery.of(scope, schema, filter, sort, defaultSort,
+                cursor == null || cursor.isEmpty() ? null : cursor, cursors), size);
     }
 
     /** Trims the extra row and, if there was one, issues the cursor that continues after the last item. */
@@ -51,8 +38,7 @@ public class Pager {
             return new Page<>(rows, null);
         }
         List<T> items = rows.subList(0, request.limit());
-        T last = items.get(items.size() - 1);
-        return new Page<>(items, cursors.encode(new CursorState(request.fingerprint(), request.sort().valuesOf(last))));
+        return new Page<>(items, request.query().cursorAfter(items.get(items.size() - 1)));
     }
 
     private static int limit(String limit) {
