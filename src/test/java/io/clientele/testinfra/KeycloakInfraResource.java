@@ -1,0 +1,79 @@
+package io.clientele.testinfra;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Test resource for the end-to-end suite: like {@link InfraResource} (real PostgreSQL, Kafka and Redis, restarted
+ * per test profile), but the identity provider is the real Keycloak distribution from {@code -Dkeycloak.home}
+ * (failsafe sets it) with the test realm. Keycloak starts concurrently with the rest and only once per test JVM
+ * ({@link KeycloakServer#shared}): {@link #stop()} leaves it running for the next profile, and a shutdown hook
+ * stops it when the JVM exits.
+ */
+public class KeycloakInfraResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String KEYCLOAK_HOME = "keycloak.home";
+
+    private static InfraStack stack;
+
+    @Override
+    public Map<String, String> start() {
+        return ensureStarted().quarkusConfig();
+    }
+
+    @Override
+    public void stop() {
+        shutdown();
+    }
+
+    static synchronized InfraStack ensureStarted() {
+        if (stack == null) {
+            Path home = keycloakHome();
+            stack = InfraStack.start(new InfraStack.Options().keycloak(() -> KeycloakServer.shared(home), false));
+        }
+        return stack;
+    }
+
+    static Path keycloakHome() {
+        String home = System.getProperty(KEYCLOAK_HOME);
+        if (home == null || home.isBlank()) {
+            throw new IllegalStateException("System property " + KEYCLOAK_HOME + " is not set: run the end-to-end"
+                    + " suite with `./mvnw verify` (failsafe sets it) or pass -D" + KEYCLOAK_HOME + "=<unpacked dist>");
+        }
+        return Path.of(home);
+    }
+
+    /** Stops PostgreSQL, Kafka and Redis now; Keycloak stays up until the JVM exits. */
+    public static synchronized void shutdown() {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
+    }
+
+    public static KeycloakServer keycloak() {
+        return running().keycloak();
+    }
+
+    public static PostgresServer postgres() {
+        return running().postgres();
+    }
+
+    public static KafkaBroker kafka() {
+        return running().kafka();
+    }
+
+    public static RedisServer redis() {
+        return running().redis();
+    }
+
+    private static synchronized InfraStack running() {
+        if (stack == null) {
+            throw new IllegalStateException("KeycloakInfraResource is not started: annotate the test with "
+                    + "@QuarkusTestResource(KeycloakInfraResource.class) (or @WithTestResource)");
+        }
+        return stack;
+    }
+}
