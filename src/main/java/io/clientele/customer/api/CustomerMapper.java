@@ -210,15 +210,8 @@ public class CustomerMapper implements CustomerEvents {
             out.add(new EmailAddress(normalised.get(), text(errors, pointer + "/label", e.label(), MAX_LABEL),
                     primary));
         }
-        if (primaries > 1) {
-            errors.add("/emails", "at most one email address can be primary");
-        }
-        if (primaries == 0 && !out.isEmpty()) {
-            // The first address is primary unless the caller chose one.
-            EmailAddress first = out.get(0);
-            out.set(0, new EmailAddress(first.address(), first.label(), true));
-        }
-        return out;
+        return onePrimary(errors, "/emails", "email address", primaries, out,
+                first -> new EmailAddress(first.address(), first.label(), true));
     }
 
     private static List<PhoneNumber> phones(ValidationErrors errors, List<CustomerInput.PhoneInput> in) {
@@ -257,14 +250,20 @@ public class CustomerMapper implements CustomerEvents {
             primaries += primary ? 1 : 0;
             out.add(new PhoneNumber(e164.get(), text(errors, pointer + "/label", p.label(), MAX_LABEL), primary));
         }
+        return onePrimary(errors, "/phones", "phone number", primaries, out,
+                first -> new PhoneNumber(first.number(), first.label(), true));
+    }
+
+    /** At most one primary; with none chosen, the first entry is the primary one. */
+    private static <T> List<T> onePrimary(ValidationErrors errors, String pointer, String what, int primaries,
+            List<T> items, java.util.function.UnaryOperator<T> makePrimary) {
         if (primaries > 1) {
-            errors.add("/phones", "at most one phone number can be primary");
+            errors.add(pointer, "at most one " + what + " can be primary");
         }
-        if (primaries == 0 && !out.isEmpty()) {
-            PhoneNumber first = out.get(0);
-            out.set(0, new PhoneNumber(first.number(), first.label(), true));
+        if (primaries == 0 && !items.isEmpty()) {
+            items.set(0, makePrimary.apply(items.get(0)));
         }
-        return out;
+        return items;
     }
 
     private static List<PostalAddress> addresses(ValidationErrors errors, List<CustomerInput.AddressInput> in) {

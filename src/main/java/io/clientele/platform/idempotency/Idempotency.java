@@ -138,13 +138,7 @@ public class Idempotency {
     }
 
     private Stored snapshot(String hash, Response response) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : REPLAYED_HEADERS) {
-            String value = response.getHeaderString(name);
-            if (value != null) {
-                headers.put(name, value);
-            }
-        }
+        Map<String, String> headers = headersOf(response);
         headers.putIfAbsent("Content-Type", "application/json");
         Object entity = response.getEntity();
         String body;
