@@ -40,9 +40,9 @@ public final class InfraSupport {
     private InfraSupport() {
     }
 
-    /** Log directory: {@code -Dclientele.infra.log-dir}, else {@code target/} under the working directory. */
+    /** Log directory: {@code -Dtestinfra.log-dir}, else {@code target/} under the working directory. */
     public static Path logDir() {
-        Path dir = Path.of(System.getProperty("clientele.infra.log-dir", "target")).toAbsolutePath();
+        Path dir = Path.of(System.getProperty("testinfra.log-dir", "target")).toAbsolutePath();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

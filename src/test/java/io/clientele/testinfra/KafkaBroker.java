@@ -104,9 +104,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Set {@code -Dclientele.infra.kafka-logs=true} to see the broker's own INFO logs. */
+    /** Set {@code -Dtestinfra.kafka-logs=true} to see the broker's own INFO logs. */
     private static synchronized void quietBrokerLogs() {
-        if (Boolean.getBoolean("clientele.infra.kafka-logs") || !QUIETED.isEmpty()) {
+        if (Boolean.getBoolean("testinfra.kafka-logs") || !QUIETED.isEmpty()) {
             return;
         }
         for (String category : BROKER_LOG_CATEGORIES) {

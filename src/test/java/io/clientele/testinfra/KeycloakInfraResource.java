@@ -20,7 +20,10 @@ public class KeycloakInfraResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        return ensureStarted().quarkusConfig();
+        // The packaged app runs in the prod profile, which requires every secret to be given.
+        Map<String, String> config = new java.util.HashMap<>(ensureStarted().quarkusConfig());
+        config.put("clientele.cursor.secret", "end-to-end-test-only-cursor-secret-0123456789");
+        return config;
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class KeycloakServer implements TokenIssuer, AutoCloseable {
     public static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
 
     /** "port pid processStartMillis startupMillis" of the JVM-wide instance; must outlive class loaders. */
-    private static final String SHARED_PROPERTY = "clientele.infra.keycloak.shared";
+    private static final String SHARED_PROPERTY = "testinfra.keycloak.shared";
 
     /** Null for an instance attached from another class loader; otherwise kept so the watchdog pipe stays open. */
     private final Process process;

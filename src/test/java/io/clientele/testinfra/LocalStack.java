@@ -68,7 +68,7 @@ public final class LocalStack {
         ports.put("service HTTP (-Dclientele.local.http-port)", httpPort);
         requirePortsFree(ports, dir);
         Files.createDirectories(dir.resolve("logs"));
-        System.setProperty("clientele.infra.log-dir", dir.resolve("logs").toString());
+        System.setProperty("testinfra.log-dir", dir.resolve("logs").toString());
         quietInfrastructureLogging();
 
         log("starting PostgreSQL :" + postgresPort + ", Kafka :" + kafkaPort + ", Redis :" + redisPort

@@ -25,7 +25,7 @@ public final class RedisServer implements AutoCloseable {
     /** Shipped inside com.github.codemonstur:embedded-redis; used only when no redis-server is installed. */
     static final String BUNDLED_BINARY = "redis-server-6.2.6-v5-linux-amd64";
     /** Where the binary is, once per JVM: Quarkus reloads this class per test profile, a static would not last. */
-    private static final String BINARY_PROPERTY = "clientele.infra.redis-server";
+    private static final String BINARY_PROPERTY = "testinfra.redis-server";
     private static final int LAUNCH_ATTEMPTS = 3;
 
     private final Path binary;
