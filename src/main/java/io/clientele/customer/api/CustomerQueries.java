@@ -7,6 +7,7 @@ import java.util.Set;
 import io.clientele.customer.domain.ContactPoints;
 import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.LifecycleStage;
+import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.query.FieldType;
 import io.clientele.platform.query.QueryField;
 import io.clientele.platform.query.QuerySchema;
@@ -36,6 +37,12 @@ final class CustomerQueries {
             .sortableField("createdAt", "created_at", FieldType.INSTANT, c -> c.createdAt)
             .sortableField("updatedAt", "updated_at", FieldType.INSTANT, c -> c.updatedAt)
             .jsonAttributes("attributes", "attributes")
+            .build();
+
+    /** History entries page newest first by their sequence number; they are not filterable. */
+    static final QuerySchema<HistoryEntry> HISTORY = QuerySchema.<HistoryEntry>builder()
+            .idField(QueryField.<HistoryEntry>of("id", "seq", FieldType.NUMBER).filterable(false)
+                    .sortable(HistoryEntry::seq))
             .build();
 
     /** Top-level properties of a customer representation, for the {@code fields} parameter. */

@@ -1,6 +1,7 @@
 package io.clientele.customer.api;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -29,6 +30,7 @@ import io.clientele.customer.domain.CustomerService;
 import io.clientele.customer.domain.NaturalKey;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.http.SparseFields;
@@ -115,15 +117,74 @@ public class CustomerResource {
     @Path("/{id}")
     @PermissionsAllowed("customers:read")
     public Uni<Response> get(@PathParam("id") String id, @QueryParam("fields") String fields,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+            @QueryParam("asOf") String asOf, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = uuid(id);
         SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
+        if (asOf != null) {
+            Instant instant = instant(asOf);
+            return callers.current().chain(caller -> customers.asOf(caller, uuid, instant))
+                    .map(entry -> Response.ok(sparse.apply(entry.snapshot().deepCopy()))
+                            .tag(new jakarta.ws.rs.core.EntityTag(String.valueOf(entry.version()))).build());
+        }
         return callers.current().chain(caller -> customers.get(caller, uuid)).map(c -> {
             if (ETags.noneMatch(ifNoneMatch, c.version)) {
                 return Response.notModified(etag(c)).build();
             }
             return Response.ok(sparse.apply(json.valueToTree(mapper.toView(c)))).tag(etag(c)).build();
         });
+    }
+
+    @GET
+    @Path("/{id}/history")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> history(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        UUID uuid = uuid(id);
+        PageRequest<HistoryEntry> page = pager.request("customer-history:" + uuid, CustomerQueries.HISTORY, null,
+                null, "-id", limit, cursor);
+        return callers.current()
+                .chain(caller -> customers.history(caller, uuid, page.where(), page.orderBy(), page.fetchSize(),
+                        cursor == null))
+                .map(rows -> {
+                    Page<HistoryEntry> result = pager.page(page, rows);
+                    ObjectNode out = json.createObjectNode();
+                    var items = out.putArray("items");
+                    result.items().forEach(e -> items.add(historyItem(e)));
+                    out.put("nextCursor", result.nextCursor());
+                    return Response.ok(out).build();
+                });
+    }
+
+    private ObjectNode historyItem(HistoryEntry e) {
+        ObjectNode item = json.createObjectNode();
+        item.put("id", String.valueOf(e.seq()));
+        item.put("version", e.version());
+        item.put("operation", e.operation());
+        item.put("source", e.source());
+        if (e.actor() != null) {
+            item.put("actor", e.actor());
+        }
+        if (e.clientId() != null) {
+            item.put("clientId", e.clientId());
+        }
+        if (e.correlationId() != null) {
+            item.put("correlationId", e.correlationId());
+        }
+        item.put("occurredAt", e.occurredAt().toString());
+        item.set("changes", json.valueToTree(e.changes()));
+        return item;
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (java.time.format.DateTimeParseException again) {
+                throw ProblemException.invalidParameter("asOf must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z");
+            }
+        }
     }
 
     @PATCH

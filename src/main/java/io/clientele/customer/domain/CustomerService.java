@@ -11,9 +11,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.clientele.platform.errors.FieldError;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.history.ChangeSource;
+import io.clientele.platform.history.History;
+import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
+import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -25,13 +29,17 @@ public class CustomerService {
 
     public static final String TOPIC = "clientele.customers";
 
+    public static final String ENTITY = "customer";
+
     private final CustomerRepository customers;
     private final Outbox outbox;
+    private final History history;
     private final Function<Customer, Object> eventView;
 
-    CustomerService(CustomerRepository customers, Outbox outbox, CustomerEvents events) {
+    CustomerService(CustomerRepository customers, Outbox outbox, History history, CustomerEvents events) {
         this.customers = customers;
         this.outbox = outbox;
+        this.history = history;
         this.eventView = events::view;
     }
 
@@ -46,9 +54,13 @@ public class CustomerService {
             c.updatedAt = c.createdAt;
             c.createdBy = caller.subject();
             c.updatedBy = caller.subject();
-            return customers.persist(c)
-                    .call(saved -> outbox.record(caller, requestId, event(saved, "customer.created",
-                            Map.of("customer", eventView.apply(saved)))));
+            return customers.persist(c).call(saved -> {
+                Object view = eventView.apply(saved);
+                return history.record(caller, requestId, ChangeSource.API, ENTITY, saved.id, saved.version, "create",
+                        null, view)
+                        .chain(() -> outbox.record(caller, requestId, event(saved, "customer.created",
+                                Map.of("customer", view))));
+            });
         });
     }
 
@@ -58,6 +70,7 @@ public class CustomerService {
         return get(caller, id).chain(c -> {
             precondition.check(c.version);
             CustomerDraft draft = change.apply(c);
+            Object before = eventView.apply(c);
             return checkReferences(caller, draft, c.id).chain(() -> {
                 List<String> changed = c.apply(draft);
                 if (changed.isEmpty()) {
@@ -66,9 +79,13 @@ public class CustomerService {
                 c.updatedAt = Instant.now();
                 c.updatedBy = caller.subject();
                 // Flush so the response and the event carry the incremented version.
-                return customers.flush().replaceWith(c)
-                        .call(saved -> outbox.record(caller, requestId, event(saved, "customer.updated",
-                                Map.of("customer", eventView.apply(saved), "changedFields", changed))));
+                return customers.flush().replaceWith(c).call(saved -> {
+                    Object after = eventView.apply(saved);
+                    return history.record(caller, requestId, ChangeSource.API, ENTITY, saved.id, saved.version,
+                            "update", before, after)
+                            .chain(() -> outbox.record(caller, requestId, event(saved, "customer.updated",
+                                    Map.of("customer", after, "changedFields", changed))));
+                });
             });
         });
     }
@@ -80,8 +97,11 @@ public class CustomerService {
             c.deletedAt = Instant.now();
             c.updatedAt = c.deletedAt;
             c.updatedBy = caller.subject();
-            return customers.flush().chain(() -> outbox.record(caller, requestId, event(c, "customer.deleted",
-                    Map.of("id", c.id.toString(), "deletedAt", c.deletedAt.toString()))));
+            return customers.flush()
+                    .chain(() -> history.record(caller, requestId, ChangeSource.API, ENTITY, c.id, c.version, "delete",
+                            null, eventView.apply(c)))
+                    .chain(() -> outbox.record(caller, requestId, event(c, "customer.deleted",
+                            Map.of("id", c.id.toString(), "deletedAt", c.deletedAt.toString()))));
         });
     }
 
@@ -109,6 +129,27 @@ public class CustomerService {
                         .with("candidates", found.stream().map(c -> c.id.toString()).toList());
             }
             return found.get(0);
+        });
+    }
+
+    /** A customer's change history, newest first; 404 when the id never named a customer of this tenant. */
+    @WithSession
+    public Uni<List<HistoryEntry>> history(Caller caller, UUID id, SqlFragment where, String orderBy, int limit,
+            boolean firstPage) {
+        return history.entries(caller.tenantId(), ENTITY, id, where, orderBy, limit).invoke(entries -> {
+            if (firstPage && entries.isEmpty()) {
+                throw ProblemException.notFound("customer", id);
+            }
+        });
+    }
+
+    /** The customer's state as of {@code instant}: 404 when it did not exist yet or was deleted by then. */
+    @WithSession
+    public Uni<HistoryEntry> asOf(Caller caller, UUID id, Instant instant) {
+        return history.asOf(caller.tenantId(), ENTITY, id, instant).invoke(entry -> {
+            if (entry == null || entry.operation().equals("delete")) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "customer " + id + " did not exist at " + instant);
+            }
         });
     }
 
