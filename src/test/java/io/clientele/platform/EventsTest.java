@@ -125,7 +125,33 @@ class EventsTest {
         }
     }
 
+    @Test
+    void tagAssignmentsArePublishedWithTheCustomersThatChanged() throws Exception {
+        Api api = Api.freshTenant();
+        try (KafkaConsumer<String, String> consumer = consumer("clientele.tags")) {
+            String customer = api.call().body(Map.of("kind", "company", "name", "Tagged")).post("/v1/customers")
+                    .then().statusCode(201).extract().path("id");
+            String tag = api.call().body(Map.of("name", "Gold")).post("/v1/tags").then().statusCode(201)
+                    .extract().path("id");
+            api.call().body(Map.of("customerIds", List.of(customer))).post("/v1/tags/" + tag + "/assignments")
+                    .then().statusCode(200);
+            // Already assigned: no second event.
+            api.call().body(Map.of("customerIds", List.of(customer))).post("/v1/tags/" + tag + "/assignments")
+                    .then().statusCode(200).body("changed", org.hamcrest.Matchers.equalTo(0));
+            List<ConsumerRecord<String, String>> records = poll(consumer, tag, 2);
+            assertEquals("tag.created", JSON.readTree(records.get(0).value()).get("type").asText());
+            JsonNode assigned = JSON.readTree(records.get(1).value());
+            assertEquals("tag.assigned", assigned.get("type").asText());
+            assertEquals("[\"" + customer + "\"]", assigned.at("/data/customerIds").toString());
+            assertEquals("/tenants/" + api.tenant() + "/tags", assigned.get("source").asText());
+        }
+    }
+
     static KafkaConsumer<String, String> consumer() {
+        return consumer("clientele.customers");
+    }
+
+    static KafkaConsumer<String, String> consumer(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, InfraResource.kafka().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -133,7 +159,7 @@ class EventsTest {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of("clientele.customers"));
+        consumer.subscribe(List.of(topic));
         return consumer;
     }
 

@@ -28,7 +28,7 @@ import io.clientele.customer.domain.PostalAddress;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
-import io.clientele.platform.json.MergePatch;
+import io.clientele.platform.json.MergePatcher;
 
 /** Turns API models into validated, normalised domain drafts and domain objects into views. */
 @ApplicationScoped
@@ -43,13 +43,14 @@ public class CustomerMapper implements CustomerEvents {
     static final int MAX_ATTRIBUTES = 100;
     static final int MAX_ATTRIBUTES_BYTES = 16 * 1024;
     private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     private final ObjectMapper mapper;
+    private final MergePatcher patcher;
 
-    CustomerMapper(ObjectMapper mapper) {
+    CustomerMapper(ObjectMapper mapper, MergePatcher patcher) {
         this.mapper = mapper;
+        this.patcher = patcher;
     }
 
     public CustomerView toView(Customer c) {
@@ -70,17 +71,7 @@ public class CustomerMapper implements CustomerEvents {
 
     /** The draft after applying a JSON merge patch to the customer's current state. */
     public CustomerDraft patch(Customer current, JsonNode patch) {
-        if (patch == null || !patch.isObject()) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a merge patch must be a JSON object");
-        }
-        JsonNode merged = MergePatch.apply(patchable(current), patch);
-        CustomerInput input;
-        try {
-            input = mapper.treeToValue(merged, CustomerInput.class);
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST,
-                    io.clientele.platform.errors.ProblemMappers.describe(e));
-        }
+        CustomerInput input = patcher.apply(patchable(current), patch, CustomerInput.class);
         if (!current.kind.equals(input.kind())) {
             throw new ProblemException(ProblemType.VALIDATION_FAILED, "/kind: kind cannot be changed",
                     List.of(new io.clientele.platform.errors.FieldError("/kind", "kind cannot be changed")));
@@ -162,21 +153,8 @@ public class CustomerMapper implements CustomerEvents {
                 attributes, ownerId != null ? ownerId : defaultOwner, stage, externalId);
     }
 
-    /** Trimmed single-line text; blank counts as absent. */
     private static String text(ValidationErrors errors, String pointer, String value, int max) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.strip();
-        if (trimmed.isEmpty()) {
-            return null;
-        }
-        if (trimmed.codePointCount(0, trimmed.length()) > max) {
-            errors.add(pointer, "must be at most " + max + " characters");
-        } else if (CONTROL.matcher(trimmed).find()) {
-            errors.add(pointer, "must not contain control characters");
-        }
-        return trimmed;
+        return errors.text(pointer, value, max);
     }
 
     private static List<EmailAddress> emails(ValidationErrors errors, List<CustomerInput.EmailInput> in) {

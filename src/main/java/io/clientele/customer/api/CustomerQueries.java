@@ -34,6 +34,10 @@ final class CustomerQueries {
             .field(QueryField.<Customer>of("lifecycleStage", "lifecycle_stage", FieldType.ENUM)
                     .enumValues(LifecycleStage.API_NAMES).sortable(c -> c.lifecycleStage))
             .field("companyId", "company_id", FieldType.UUID)
+            // Tag names, compared case-insensitively: tag==vip means "has the tag vip".
+            .field(QueryField.<Customer>of("tag", "ARRAY(SELECT lower(t.name) FROM customer_tag ct JOIN tag t"
+                    + " ON t.id = ct.tag_id WHERE ct.customer_id = customer.id)", FieldType.ARRAY)
+                    .normalizer(v -> v.strip().toLowerCase(java.util.Locale.ROOT)))
             .sortableField("createdAt", "created_at", FieldType.INSTANT, c -> c.createdAt)
             .sortableField("updatedAt", "updated_at", FieldType.INSTANT, c -> c.updatedAt)
             .jsonAttributes("attributes", "attributes")

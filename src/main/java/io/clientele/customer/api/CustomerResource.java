@@ -35,6 +35,7 @@ import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.http.SparseFields;
 import io.clientele.platform.idempotency.Idempotency;
+import io.clientele.platform.json.MergePatcher;
 import io.clientele.platform.paging.Page;
 import io.clientele.platform.paging.PageRequest;
 import io.clientele.platform.paging.Pager;
@@ -56,15 +57,19 @@ public class CustomerResource {
     private final Idempotency idempotency;
     private final Pager pager;
     private final ObjectMapper json;
+    private final MergePatcher patcher;
+    private final CustomerPages pages;
 
     CustomerResource(CustomerService customers, CustomerMapper mapper, CallerContext callers,
-            Idempotency idempotency, Pager pager, ObjectMapper json) {
+            Idempotency idempotency, Pager pager, ObjectMapper json, MergePatcher patcher, CustomerPages pages) {
         this.customers = customers;
         this.mapper = mapper;
         this.callers = callers;
         this.idempotency = idempotency;
         this.pager = pager;
         this.json = json;
+        this.patcher = patcher;
+        this.pages = pages;
     }
 
     @POST
@@ -88,19 +93,7 @@ public class CustomerResource {
     public Uni<Response> list(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
             @QueryParam("fields") String fields) {
-        SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
-        PageRequest<Customer> page = pager.request("customers", CustomerQueries.SCHEMA, filter, sort, "createdAt", limit, cursor);
-        return callers.current()
-                .chain(caller -> customers.list(caller,
-                        new CustomerQuery(page.where(), page.orderBy(), page.fetchSize())))
-                .map(rows -> {
-                    Page<Customer> result = pager.page(page, rows);
-                    ObjectNode out = json.createObjectNode();
-                    var items = out.putArray("items");
-                    result.items().forEach(c -> items.add(sparse.apply(json.valueToTree(mapper.toView(c)))));
-                    out.put("nextCursor", result.nextCursor());
-                    return Response.ok(out).build();
-                });
+        return callers.current().chain(caller -> pages.page(caller, "customers", filter, sort, limit, cursor, fields));
     }
 
     @GET
@@ -147,14 +140,7 @@ public class CustomerResource {
         return callers.current()
                 .chain(caller -> customers.history(caller, uuid, page.where(), page.orderBy(), page.fetchSize(),
                         cursor == null))
-                .map(rows -> {
-                    Page<HistoryEntry> result = pager.page(page, rows);
-                    ObjectNode out = json.createObjectNode();
-                    var items = out.putArray("items");
-                    result.items().forEach(e -> items.add(historyItem(e)));
-                    out.put("nextCursor", result.nextCursor());
-                    return Response.ok(out).build();
-                });
+                .map(rows -> Response.ok(pager.body(page, rows, this::historyItem)).build());
     }
 
     private ObjectNode historyItem(HistoryEntry e) {
@@ -196,7 +182,7 @@ public class CustomerResource {
     public Uni<Response> update(@PathParam("id") String id, String body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
         UUID uuid = uuid(id);
-        JsonNode patch = parse(body);
+        JsonNode patch = patcher.parse(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current()
                 .chain(caller -> customers.update(caller, RequestIds.of(request), uuid, precondition,
@@ -218,18 +204,6 @@ public class CustomerResource {
 
     private static jakarta.ws.rs.core.EntityTag etag(Customer c) {
         return new jakarta.ws.rs.core.EntityTag(String.valueOf(c.version));
-    }
-
-    private JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON merge patch body is required");
-        }
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST,
-                    io.clientele.platform.errors.ProblemMappers.describe(e));
-        }
     }
 
     private static UUID uuid(String id) {

@@ -10,25 +10,17 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.clientele.platform.persistence.TenantRecord;
 
 /** A person or a company a tenant does business with. Always read and written scoped to its tenant. */
 @Entity
 @Table(name = "customer")
-public class Customer extends PanacheEntityBase {
-
-    @Id
-    public UUID id;
-
-    @Column(name = "tenant_id", nullable = false, updatable = false)
-    public String tenantId;
+public class Customer extends TenantRecord {
 
     @Column(nullable = false)
     public String kind;
@@ -72,15 +64,6 @@ public class Customer extends PanacheEntityBase {
     @Column(name = "external_id")
     public String externalId;
 
-    @Version
-    @Column(nullable = false)
-    public long version;
-
-    @Column(name = "created_at", nullable = false, updatable = false)
-    public Instant createdAt;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
 
     @Column(name = "created_by", updatable = false)
     public String createdBy;

@@ -5,12 +5,16 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.clientele.platform.paging.PageQueries;
+import io.clientele.platform.query.SqlFragment;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 /** Customer queries. Every one of them is scoped to a tenant and skips soft-deleted rows. */
 @ApplicationScoped
 public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID> {
+
+    private static final String ACTIVE = "deleted_at IS NULL";
 
     public Uni<Customer> findActive(String tenantId, UUID id) {
         return find("id = ?1 and tenantId = ?2 and deletedAt is null", id, tenantId).firstResult();
@@ -40,15 +44,22 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
     }
 
     public Uni<List<Customer>> list(String tenantId, CustomerQuery query) {
-        // The filter and keyset SQL come from the shared query compiler: only bound parameters, no values.
-        String sql = "SELECT * FROM customer WHERE tenant_id = :tenant AND deleted_at IS NULL AND ("
-                + query.where().sql() + ") ORDER BY " + query.orderBy() + " LIMIT :limit";
-        return getSession().chain(session -> {
-            var q = session.createNativeQuery(sql, Customer.class)
-                    .setParameter("tenant", tenantId)
-                    .setParameter("limit", query.limit());
-            query.where().params().forEach(q::setParameter);
-            return q.getResultList();
-        });
+        return PageQueries.fetch(Customer.class, "customer", tenantId, ACTIVE, query.where(), query.orderBy(),
+                query.limit());
+    }
+
+    public Uni<Long> count(String tenantId, SqlFragment where) {
+        return PageQueries.count("customer", tenantId, ACTIVE, where);
+    }
+
+    /** Which of these ids name active customers of the tenant. */
+    public Uni<List<UUID>> existing(String tenantId, List<UUID> ids) {
+        return getSession().chain(session -> session.createNativeQuery(
+                "SELECT CAST(id AS text) FROM customer WHERE tenant_id = :tenant AND deleted_at IS NULL AND id IN (:ids)",
+                String.class)
+                .setParameter("tenant", tenantId)
+                .setParameter("ids", ids)
+                .getResultList())
+                .map(found -> found.stream().map(UUID::fromString).toList());
     }
 }

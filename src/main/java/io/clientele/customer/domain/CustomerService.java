@@ -47,11 +47,8 @@ public class CustomerService {
     public Uni<Customer> create(Caller caller, String requestId, CustomerDraft draft) {
         return checkReferences(caller, draft, null).chain(() -> {
             Customer c = new Customer();
-            c.id = UUID.randomUUID();
-            c.tenantId = caller.tenantId();
+            c.initialise(caller.tenantId());
             c.apply(draft);
-            c.createdAt = Instant.now();
-            c.updatedAt = c.createdAt;
             c.createdBy = caller.subject();
             c.updatedBy = caller.subject();
             return customers.persist(c).call(saved -> {

@@ -1,7 +1,10 @@
 package io.clientele.platform.paging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,6 +42,15 @@ public class Pager {
         }
         List<T> items = rows.subList(0, request.limit());
         return new Page<>(items, request.query().cursorAfter(items.get(items.size() - 1)));
+    }
+
+    /** The response body of every list: {@code {"items": [...], "nextCursor": ... | null}}. */
+    public <T> Map<String, Object> body(PageRequest<T> request, List<T> rows, Function<T, Object> view) {
+        Page<T> page = page(request, rows);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.items().stream().map(view).toList());
+        body.put("nextCursor", page.nextCursor());
+        return body;
     }
 
     private static int limit(String limit) {
