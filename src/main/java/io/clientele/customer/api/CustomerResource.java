@@ -1,7 +1,12 @@
 package io.clientele.customer.api;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -39,6 +44,10 @@ import io.clientele.platform.json.MergePatcher;
 import io.clientele.platform.paging.Page;
 import io.clientele.platform.paging.PageRequest;
 import io.clientele.platform.paging.Pager;
+import io.clientele.platform.query.FilterParser;
+import io.clientele.platform.query.GroupQuery;
+import io.clientele.platform.query.SqlFilterCompiler;
+import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.CallerContext;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
@@ -94,6 +103,60 @@ public class CustomerResource {
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
             @QueryParam("fields") String fields) {
         return callers.current().chain(caller -> pages.page(caller, "customers", filter, sort, limit, cursor, fields));
+    }
+
+    /**
+     * Counts, and sums of numeric attributes, per combination of up to three dimensions, for the
+     * customers matching {@code filter}; largest groups first.
+     */
+    @GET
+    @Path("/groups")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> groups(@QueryParam("by") String by, @QueryParam("sum") String sum,
+            @QueryParam("filter") String filter, @QueryParam("limit") String limit) {
+        GroupQuery grouping = GroupQuery.of(CustomerQueries.SCHEMA, by, sum);
+        SqlFragment where = SqlFilterCompiler.compile(FilterParser.parse(filter), CustomerQueries.SCHEMA);
+        int max = groupLimit(limit);
+        return callers.current().chain(caller -> customers.groups(caller, grouping, where, max + 1)).map(rows -> {
+            List<Map<String, Object>> groups = new ArrayList<>();
+            for (Object[] row : rows.subList(0, Math.min(rows.size(), max))) {
+                Map<String, Object> key = new LinkedHashMap<>();
+                for (int i = 0; i < grouping.dimensions().size(); i++) {
+                    key.put(grouping.dimensions().get(i), row[i]);
+                }
+                Map<String, Object> group = new LinkedHashMap<>();
+                group.put("key", key);
+                group.put("count", ((Number) row[grouping.dimensions().size()]).longValue());
+                if (!grouping.sums().isEmpty()) {
+                    Map<String, Object> sums = new LinkedHashMap<>();
+                    for (int i = 0; i < grouping.sums().size(); i++) {
+                        Object value = row[grouping.dimensions().size() + 1 + i];
+                        sums.put(grouping.sums().get(i), value == null ? BigDecimal.ZERO : value);
+                    }
+                    group.put("sums", sums);
+                }
+                groups.add(group);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("groups", groups);
+            body.put("truncated", rows.size() > max);
+            return Response.ok(body).build();
+        });
+    }
+
+    private static int groupLimit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return 100;
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= 1000) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Same answer as out of range.
+        }
+        throw ProblemException.invalidParameter("limit must be a whole number from 1 to 1000");
     }
 
     @GET

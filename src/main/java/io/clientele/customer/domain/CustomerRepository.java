@@ -52,6 +52,15 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
         return PageQueries.count("customer", tenantId, ACTIVE, where);
     }
 
+    /** Rows of a compiled grouping: dimension values, count, sums (see GroupQuery). */
+    public Uni<List<Object[]>> groups(String tenantId, SqlFragment statement) {
+        return getSession().chain(session -> {
+            var query = session.createNativeQuery(statement.sql(), Object[].class).setParameter("tenant", tenantId);
+            statement.params().forEach(query::setParameter);
+            return query.getResultList();
+        });
+    }
+
     /** Which of these ids name active customers of the tenant. */
     public Uni<List<UUID>> existing(String tenantId, List<UUID> ids) {
         return getSession().chain(session -> session.createNativeQuery(

@@ -17,6 +17,7 @@ import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
+import io.clientele.platform.query.GroupQuery;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -127,6 +128,12 @@ public class CustomerService {
             }
             return found.get(0);
         });
+    }
+
+    /** Counts (and sums) of active customers per group; see {@link GroupQuery}. */
+    @WithSession
+    public Uni<List<Object[]>> groups(Caller caller, GroupQuery grouping, SqlFragment filter, int limit) {
+        return customers.groups(caller.tenantId(), grouping.sql("customer", "deleted_at IS NULL", filter, limit));
     }
 
     /** A customer's change history, newest first; 404 when the id never named a customer of this tenant. */
