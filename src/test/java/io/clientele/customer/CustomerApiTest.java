@@ -65,8 +65,11 @@ class CustomerApiTest {
                 .body("attributes.score", equalTo(42));
         String id = created.path("id");
 
+        // What the create answered is exactly what a read from the database shows.
         api.call().get("/v1/customers/" + id).then().statusCode(200)
-                .header("ETag", "\"0\"").body("externalId", equalTo("crm-1"));
+                .header("ETag", "\"0\"").body("externalId", equalTo("crm-1"))
+                .body("createdAt", equalTo(created.path("createdAt")))
+                .body("updatedAt", equalTo(created.path("updatedAt")));
 
         api.call().header("If-Match", "\"0\"").contentType("application/merge-patch+json")
                 .body(Map.of("lifecycleStage", "customer", "attributes", Map.of("tier", "platinum")))

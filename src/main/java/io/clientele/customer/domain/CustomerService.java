@@ -17,6 +17,7 @@ import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
+import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.GroupQuery;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
@@ -74,7 +75,7 @@ public class CustomerService {
                 if (changed.isEmpty()) {
                     return Uni.createFrom().item(c);
                 }
-                c.updatedAt = Instant.now();
+                c.touch();
                 c.updatedBy = caller.subject();
                 // Flush so the response and the event carry the incremented version.
                 return customers.flush().replaceWith(c).call(saved -> {
@@ -92,7 +93,7 @@ public class CustomerService {
     public Uni<Void> delete(Caller caller, String requestId, UUID id, Precondition precondition) {
         return get(caller, id).chain(c -> {
             precondition.check(c.version);
-            c.deletedAt = Instant.now();
+            c.deletedAt = TenantRecord.now();
             c.updatedAt = c.deletedAt;
             c.updatedBy = caller.subject();
             return customers.flush()

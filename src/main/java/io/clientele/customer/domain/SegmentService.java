@@ -1,6 +1,5 @@
 package io.clientele.customer.domain;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
+import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -78,7 +78,7 @@ public class SegmentService {
                 s.name = draft.name();
                 s.description = draft.description();
                 s.filter = draft.filter();
-                s.updatedAt = Instant.now();
+                s.touch();
                 return segments.flush().replaceWith(s).call(saved -> outbox.record(caller, requestId,
                         event(saved.id, "segment.updated", Map.of("segment", saved.view(), "changedFields", changed))));
             });
@@ -90,7 +90,7 @@ public class SegmentService {
         return get(caller, id).chain(s -> {
             precondition.check(s.version);
             return segments.delete(s).chain(() -> outbox.record(caller, requestId, event(s.id, "segment.deleted",
-                    Map.of("id", s.id.toString(), "deletedAt", Instant.now().toString()))));
+                    Map.of("id", s.id.toString(), "deletedAt", TenantRecord.now().toString()))));
         });
     }
 

@@ -1,6 +1,5 @@
 package io.clientele.customer.domain;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
+import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -80,7 +80,7 @@ public class TagService {
                 }
                 tag.name = draft.name();
                 tag.color = draft.color();
-                tag.updatedAt = Instant.now();
+                tag.touch();
                 return tags.flush().replaceWith(tag).call(saved -> outbox.record(caller, requestId,
                         event(saved.id, "tag.updated", Map.of("tag", saved.view(), "changedFields", changed))));
             });
@@ -93,7 +93,7 @@ public class TagService {
             precondition.check(tag.version);
             // Assignments go with the tag (ON DELETE CASCADE).
             return tags.delete(tag).chain(() -> outbox.record(caller, requestId, event(tag.id, "tag.deleted",
-                    Map.of("id", tag.id.toString(), "deletedAt", Instant.now().toString()))));
+                    Map.of("id", tag.id.toString(), "deletedAt", TenantRecord.now().toString()))));
         });
     }
 

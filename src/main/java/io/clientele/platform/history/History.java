@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.clientele.platform.query.SqlFragment;
+import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -65,7 +66,7 @@ public class History {
         record.actor = caller.subject();
         record.clientId = caller.clientId();
         record.correlationId = correlationId;
-        record.occurredAt = Instant.now();
+        record.occurredAt = TenantRecord.now();
         record.entry = mapper.convertValue(entry, ENTRY);
         return record.persist().replaceWithVoid();
     }

@@ -1,6 +1,5 @@
 package io.clientele.platform.outbox;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -9,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -35,7 +35,7 @@ public class Outbox {
         row.aggregateType = event.aggregateType();
         row.aggregateId = event.aggregateId();
         row.eventType = event.type();
-        row.occurredAt = Instant.now();
+        row.occurredAt = TenantRecord.now();
         row.actor = caller.subject();
         row.correlationId = correlationId;
         row.data = mapper.convertValue(event.data(), MAP);

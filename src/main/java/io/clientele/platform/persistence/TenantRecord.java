@@ -1,6 +1,7 @@
 package io.clientele.platform.persistence;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -37,7 +38,20 @@ public abstract class TenantRecord extends PanacheEntityBase {
     public void initialise(String tenant) {
         id = UUID.randomUUID();
         tenantId = tenant;
-        createdAt = Instant.now();
+        createdAt = now();
         updatedAt = createdAt;
+    }
+
+    /** Marks a change now. */
+    public void touch() {
+        updatedAt = now();
+    }
+
+    /**
+     * The current instant at PostgreSQL's precision (microseconds), so a response written from
+     * memory shows exactly what a later read from the database will.
+     */
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }
