@@ -1,9 +1,8 @@
 package io.clientele.customer.domain;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -11,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.history.Diff;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
@@ -62,22 +62,14 @@ public class SegmentService {
             precondition.check(s.version);
             SegmentDraft draft = change.apply(new SegmentDraft(s.name, s.description, s.filter));
             return uniqueName(caller, draft.name(), s.id).chain(() -> {
-                List<String> changed = new ArrayList<>();
-                if (!Objects.equals(s.name, draft.name())) {
-                    changed.add("name");
-                }
-                if (!Objects.equals(s.description, draft.description())) {
-                    changed.add("description");
-                }
-                if (!Objects.equals(s.filter, draft.filter())) {
-                    changed.add("filter");
-                }
-                if (changed.isEmpty()) {
-                    return Uni.createFrom().item(s);
-                }
+                Map<String, Object> before = s.view();
                 s.name = draft.name();
                 s.description = draft.description();
                 s.filter = draft.filter();
+                List<String> changed = Diff.changedFields(before, s.view(), Set.of());
+                if (changed.isEmpty()) {
+                    return Uni.createFrom().item(s);
+                }
                 s.touch();
                 return segments.flush().replaceWith(s).call(saved -> outbox.record(caller, requestId,
                         event(saved.id, "segment.updated", Map.of("segment", saved.view(), "changedFields", changed))));

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.clientele.platform.errors.FieldError;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.history.Diff;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
@@ -68,18 +69,13 @@ public class TagService {
             precondition.check(tag.version);
             TagDraft draft = change.apply(new TagDraft(tag.name, tag.color));
             return uniqueName(caller, draft.name(), tag.id).chain(() -> {
-                List<String> changed = new ArrayList<>();
-                if (!Objects.equals(tag.name, draft.name())) {
-                    changed.add("name");
-                }
-                if (!Objects.equals(tag.color, draft.color())) {
-                    changed.add("color");
-                }
+                Map<String, Object> before = tag.view();
+                tag.name = draft.name();
+                tag.color = draft.color();
+                List<String> changed = Diff.changedFields(before, tag.view(), Set.of());
                 if (changed.isEmpty()) {
                     return Uni.createFrom().item(tag);
                 }
-                tag.name = draft.name();
-                tag.color = draft.color();
                 tag.touch();
                 return tags.flush().replaceWith(tag).call(saved -> outbox.record(caller, requestId,
                         event(saved.id, "tag.updated", Map.of("tag", saved.view(), "changedFields", changed))));

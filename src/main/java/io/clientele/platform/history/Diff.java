@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,6 +32,20 @@ public final class Diff {
             }
         }
         return changes;
+    }
+
+    /** Names of the entries that differ between two flat representations, in {@code before}'s order. */
+    public static List<String> changedFields(Map<String, Object> before, Map<String, Object> after,
+            Set<String> ignored) {
+        Set<String> fields = new LinkedHashSet<>(before.keySet());
+        fields.addAll(after.keySet());
+        List<String> changed = new ArrayList<>();
+        for (String field : fields) {
+            if (!ignored.contains(field) && !Objects.equals(before.get(field), after.get(field))) {
+                changed.add(field);
+            }
+        }
+        return changed;
     }
 
     private static void names(JsonNode node, Set<String> into) {
