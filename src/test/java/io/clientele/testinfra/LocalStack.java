@@ -141,6 +141,8 @@ public final class LocalStack {
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Without a cap the JVM may grow its heap to a quarter of RAM; the live data is tens of MB.
+        command.add("-Xmx" + System.getProperty("clientele.local.heap", "512m"));
         props.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add("-jar");
         command.add(jar.toString());

@@ -11,13 +11,16 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** A row of change_history as written; reads go through {@link History} into {@link HistoryEntry}. */
+// Insert-only: without this Hibernate dirty-checks the JSON map and sends a needless UPDATE per row.
 @Entity
+@Immutable
 @Table(name = "change_history")
 public class ChangeRecord extends PanacheEntityBase {
 
