@@ -37,6 +37,7 @@ import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.http.ETags;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.http.SparseFields;
 import io.clientele.platform.idempotency.Idempotency;
@@ -116,7 +117,7 @@ public class CustomerResource {
             @QueryParam("filter") String filter, @QueryParam("limit") String limit) {
         GroupQuery grouping = GroupQuery.of(CustomerQueries.SCHEMA, by, sum);
         SqlFragment where = SqlFilterCompiler.compile(FilterParser.parse(filter), CustomerQueries.SCHEMA);
-        int max = groupLimit(limit);
+        int max = Params.intBetween("limit", limit, 100, 1, 1000);
         return callers.current().chain(caller -> customers.groups(caller, grouping, where, max + 1)).map(rows -> {
             List<Map<String, Object>> groups = new ArrayList<>();
             for (Object[] row : rows.subList(0, Math.min(rows.size(), max))) {
@@ -144,21 +145,6 @@ public class CustomerResource {
         });
     }
 
-    private static int groupLimit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return 100;
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= 1000) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Same answer as out of range.
-        }
-        throw ProblemException.invalidParameter("limit must be a whole number from 1 to 1000");
-    }
-
     @GET
     @Path("/lookup")
     @PermissionsAllowed("customers:read")
@@ -174,13 +160,13 @@ public class CustomerResource {
     @PermissionsAllowed("customers:read")
     public Uni<Response> get(@PathParam("id") String id, @QueryParam("fields") String fields,
             @QueryParam("asOf") String asOf, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
         if (asOf != null) {
             Instant instant = instant(asOf);
             return callers.current().chain(caller -> customers.asOf(caller, uuid, instant))
                     .map(entry -> Response.ok(sparse.apply(entry.snapshot().deepCopy()))
-                            .tag(new jakarta.ws.rs.core.EntityTag(String.valueOf(entry.version()))).build());
+                            .tag(ETags.tag(entry.version())).build());
         }
         return callers.current().chain(caller -> customers.get(caller, uuid)).map(c -> {
             if (ETags.noneMatch(ifNoneMatch, c.version)) {
@@ -197,7 +183,7 @@ public class CustomerResource {
     @PermissionsAllowed("customers:read")
     public Uni<Response> history(@PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         PageRequest<HistoryEntry> page = pager.request("customer-history:" + uuid, CustomerQueries.HISTORY, null,
                 null, "-id", limit, cursor);
         return callers.current()
@@ -244,7 +230,7 @@ public class CustomerResource {
     @PermissionsAllowed("customers:write")
     public Uni<Response> update(@PathParam("id") String id, String body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         JsonNode patch = patcher.parse(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current()
@@ -258,7 +244,7 @@ public class CustomerResource {
     @PermissionsAllowed("customers:delete")
     public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             HttpServerRequest request) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current()
                 .chain(caller -> customers.delete(caller, RequestIds.of(request), uuid, precondition))
@@ -266,15 +252,7 @@ public class CustomerResource {
     }
 
     private static jakarta.ws.rs.core.EntityTag etag(Customer c) {
-        return new jakarta.ws.rs.core.EntityTag(String.valueOf(c.version));
-    }
-
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.invalidParameter("id must be a UUID");
-        }
+        return ETags.tag(c.version);
     }
 
     static NaturalKey naturalKey(String email, String phone, String externalId, String region) {

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 import io.clientele.customer.domain.Segment;
 import io.clientele.customer.domain.SegmentService;
 import io.clientele.platform.http.ETags;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.idempotency.Idempotency;
 import io.clientele.platform.json.MergePatcher;
@@ -92,7 +93,7 @@ public class SegmentResource {
     @Path("/{id}")
     @PermissionsAllowed("customers:read")
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        UUID uuid = TagResource.uuid(id);
+        UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> segments.get(caller, uuid))
                 .map(s -> ETags.noneMatch(ifNoneMatch, s.version) ? Response.notModified(etag(s)).build()
                         : Response.ok(s.view()).tag(etag(s)).build());
@@ -104,7 +105,7 @@ public class SegmentResource {
     @PermissionsAllowed("customers:write")
     public Uni<Response> update(@PathParam("id") String id, String body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
-        UUID uuid = TagResource.uuid(id);
+        UUID uuid = Params.uuid(id);
         var patch = patcher.parse(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current()
@@ -119,7 +120,7 @@ public class SegmentResource {
     @PermissionsAllowed("customers:delete")
     public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             HttpServerRequest request) {
-        UUID uuid = TagResource.uuid(id);
+        UUID uuid = Params.uuid(id);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current().chain(caller -> segments.delete(caller, RequestIds.of(request), uuid, precondition))
                 .replaceWith(Response.noContent().build());
@@ -132,7 +133,7 @@ public class SegmentResource {
     public Uni<Response> members(@PathParam("id") String id, @QueryParam("filter") String filter,
             @QueryParam("sort") String sort, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
             @QueryParam("fields") String fields) {
-        UUID uuid = TagResource.uuid(id);
+        UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> segments.get(caller, uuid).chain(s -> customerPages.page(caller,
                 "segment:" + s.id, combined(s.filter, filter), sort, limit, cursor, fields)));
     }
@@ -141,7 +142,7 @@ public class SegmentResource {
     @Path("/{id}/count")
     @PermissionsAllowed("customers:read")
     public Uni<Response> count(@PathParam("id") String id) {
-        UUID uuid = TagResource.uuid(id);
+        UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> segments.get(caller, uuid).chain(s -> segments.count(caller,
                 SqlFilterCompiler.compile(FilterParser.parse(s.filter), CustomerQueries.SCHEMA))
                 .map(n -> Response.ok(Map.of("segmentId", s.id.toString(), "count", n)).build())));
@@ -153,6 +154,6 @@ public class SegmentResource {
     }
 
     private static EntityTag etag(Segment s) {
-        return new EntityTag(String.valueOf(s.version));
+        return ETags.tag(s.version);
     }
 }

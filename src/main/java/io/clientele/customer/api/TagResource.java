@@ -27,6 +27,7 @@ import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
 import io.clientele.platform.http.ETags;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.idempotency.Idempotency;
 import io.clientele.platform.json.MergePatcher;
@@ -91,7 +92,7 @@ public class TagResource {
     @Path("/{id}")
     @PermissionsAllowed("customers:read")
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> tags.get(caller, uuid))
                 .map(t -> ETags.noneMatch(ifNoneMatch, t.version) ? Response.notModified(etag(t)).build()
                         : Response.ok(t.view()).tag(etag(t)).build());
@@ -103,7 +104,7 @@ public class TagResource {
     @PermissionsAllowed("customers:write")
     public Uni<Response> update(@PathParam("id") String id, String body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         var patch = patcher.parse(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current()
@@ -118,7 +119,7 @@ public class TagResource {
     @PermissionsAllowed("customers:delete")
     public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             HttpServerRequest request) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current().chain(caller -> tags.delete(caller, RequestIds.of(request), uuid, precondition))
                 .replaceWith(Response.noContent().build());
@@ -149,7 +150,7 @@ public class TagResource {
 
     private Uni<Response> change(String id, String operation, AssignmentInput body, String key,
             HttpServerRequest request, BulkChange change) {
-        UUID uuid = uuid(id);
+        UUID uuid = Params.uuid(id);
         List<UUID> customerIds = customerIds(body);
         return callers.current().chain(caller -> idempotency.run(caller, key,
                 "POST /v1/tags/" + uuid + "/" + operation, body,
@@ -190,14 +191,6 @@ public class TagResource {
     }
 
     static EntityTag etag(Tag t) {
-        return new EntityTag(String.valueOf(t.version));
-    }
-
-    static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.invalidParameter("id must be a UUID");
-        }
+        return ETags.tag(t.version);
     }
 }

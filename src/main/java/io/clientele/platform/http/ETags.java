@@ -3,6 +3,8 @@ package io.clientele.platform.http;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.ws.rs.core.EntityTag;
+
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 
@@ -14,6 +16,11 @@ public final class ETags {
 
     public static String of(long version) {
         return "\"" + version + "\"";
+    }
+
+    /** The same tag as a JAX-RS header value. */
+    public static EntityTag tag(long version) {
+        return new EntityTag(String.valueOf(version));
     }
 
     /** The If-Match precondition of a write; absent is a 428, since blind overwrites lose updates. */

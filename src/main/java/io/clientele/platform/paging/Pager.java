@@ -9,7 +9,7 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.clientele.platform.config.ClienteleConfig;
-import io.clientele.platform.errors.ProblemException;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.query.CursorCodec;
 import io.clientele.platform.query.ListQuery;
 import io.clientele.platform.query.QuerySchema;
@@ -54,17 +54,6 @@ public class Pager {
     }
 
     private static int limit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Falls through to the same answer as an out-of-range number.
-        }
-        throw ProblemException.invalidParameter("limit must be a whole number from 1 to " + MAX_LIMIT);
+        return Params.intBetween("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
     }
 }
