@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -97,8 +96,7 @@ public class ProblemMappers {
             case NOT_FOUND -> "no resource at " + request.path();
             case METHOD_NOT_ALLOWED -> request.method() + " is not allowed on " + request.path();
             case NOT_ACCEPTABLE -> "this resource produces application/json";
-            case UNSUPPORTED_MEDIA_TYPE -> "unsupported Content-Type " + request.getHeader("Content-Type")
-                    + (e instanceof NotSupportedException ? "" : "");
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported Content-Type " + request.getHeader("Content-Type");
             default -> e instanceof NotAllowedException || e instanceof NotAcceptableException ? null
                     : sanitize(e.getMessage());
         };
@@ -146,23 +144,23 @@ public class ProblemMappers {
     /** Jackson's own messages name Java classes; clients get the location and the expectation instead. */
     public static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown field '" + u.getPropertyName() + "' at " + pointer(u.getPath(), true);
+            return "unknown field '" + u.getPropertyName() + "' at " + pointer(u.getPath());
         }
         if (e instanceof InvalidFormatException f) {
-            return "invalid value at " + pointer(f.getPath(), false) + ": expected " + expected(f.getTargetType());
+            return "invalid value at " + pointer(f.getPath()) + ": expected " + expected(f.getTargetType());
         }
         if (e instanceof MismatchedInputException m) {
-            return "wrong JSON type at " + pointer(m.getPath(), false) + ": expected " + expected(m.getTargetType());
+            return "wrong JSON type at " + pointer(m.getPath()) + ": expected " + expected(m.getTargetType());
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            return "invalid value at " + pointer(m.getPath(), false);
+            return "invalid value at " + pointer(m.getPath());
         }
         var location = e.getLocation();
         return "the body is not valid JSON" + (location == null ? ""
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")");
     }
 
-    static String pointer(List<JsonMappingException.Reference> path, boolean includeLast) {
+    static String pointer(List<JsonMappingException.Reference> path) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : path) {
             sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));

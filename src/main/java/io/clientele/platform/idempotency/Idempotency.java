@@ -84,7 +84,7 @@ public class Idempotency {
             return Panache.withTransaction(() -> claim(caller, key, hash).chain(claimed -> claimed
                     ? operation.get().chain(response -> remember(caller, key, hash, response))
                     : load(caller, key).map(stored -> replay(stored, hash))))
-                    .call(response -> cache(cacheKey, caller, key, hash, response));
+                    .call(response -> cache(cacheKey, hash, response));
         });
     }
 
@@ -176,7 +176,7 @@ public class Idempotency {
                 });
     }
 
-    private Uni<Void> cache(String cacheKey, Caller caller, String key, String hash, Response response) {
+    private Uni<Void> cache(String cacheKey, String hash, Response response) {
         Stored stored = new Stored(hash, response.getStatus(), headersOf(response), (String) response.getEntity());
         String json;
         try {
