@@ -66,7 +66,18 @@ public class CustomerMapper implements CustomerEvents {
 
     /** The draft for a new customer; the owner defaults to the caller. */
     public CustomerDraft toDraft(CustomerInput input, String defaultOwner) {
-        return validate(input, defaultOwner);
+        return validate(input, defaultOwner, false);
+    }
+
+    /**
+     * A match probe: validated like a create, but kind defaults to person and no name is required,
+     * so a gateway can ask "who has this email" with whatever it knows.
+     */
+    public CustomerDraft toProbe(CustomerInput input) {
+        CustomerInput in = input.kind() != null ? input : new CustomerInput("person", input.firstName(),
+                input.lastName(), input.name(), input.companyId(), input.emails(), input.phones(), input.addresses(),
+                input.attributes(), input.ownerId(), input.lifecycleStage(), input.externalId());
+        return validate(in, null, true);
     }
 
     /** The draft after applying a JSON merge patch to the customer's current state. */
@@ -76,7 +87,7 @@ public class CustomerMapper implements CustomerEvents {
             throw new ProblemException(ProblemType.VALIDATION_FAILED, "/kind: kind cannot be changed",
                     List.of(new io.clientele.platform.errors.FieldError("/kind", "kind cannot be changed")));
         }
-        return validate(input, null);
+        return validate(input, null, false);
     }
 
     /** The current state in the writable shape of {@link CustomerInput}. */
@@ -103,7 +114,7 @@ public class CustomerMapper implements CustomerEvents {
         }
     }
 
-    private CustomerDraft validate(CustomerInput in, String defaultOwner) {
+    private CustomerDraft validate(CustomerInput in, String defaultOwner, boolean probe) {
         ValidationErrors errors = new ValidationErrors();
         CustomerKind kind = null;
         if (in.kind() == null) {
@@ -117,14 +128,14 @@ public class CustomerMapper implements CustomerEvents {
         String lastName = text(errors, "/lastName", in.lastName(), MAX_NAME);
         String name = text(errors, "/name", in.name(), MAX_NAME);
         if (kind == CustomerKind.PERSON) {
-            if (firstName == null && lastName == null) {
+            if (firstName == null && lastName == null && !probe) {
                 errors.add("/firstName", "a person needs a firstName or a lastName");
             }
             if (name != null) {
                 errors.add("/name", "is for companies; a person has firstName and lastName");
             }
         } else if (kind == CustomerKind.COMPANY) {
-            if (name == null) {
+            if (name == null && !probe) {
                 errors.add("/name", "is required for a company");
             }
             if (firstName != null || lastName != null) {

@@ -30,9 +30,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.clientele.customer.domain.ContactPoints;
 import io.clientele.customer.domain.Customer;
+import io.clientele.customer.domain.CustomerDraft;
 import io.clientele.customer.domain.CustomerQuery;
 import io.clientele.customer.domain.CustomerService;
 import io.clientele.customer.domain.NaturalKey;
+import io.clientele.customer.domain.matching.DuplicatePolicy;
+import io.clientele.customer.domain.matching.Duplicates;
+import io.clientele.customer.domain.matching.MatchCandidate;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.HistoryEntry;
@@ -69,9 +73,12 @@ public class CustomerResource {
     private final ObjectMapper json;
     private final MergePatcher patcher;
     private final CustomerPages pages;
+    private final Duplicates duplicates;
 
     CustomerResource(CustomerService customers, CustomerMapper mapper, CallerContext callers,
-            Idempotency idempotency, Pager pager, ObjectMapper json, MergePatcher patcher, CustomerPages pages) {
+            Idempotency idempotency, Pager pager, ObjectMapper json, MergePatcher patcher, CustomerPages pages,
+            Duplicates duplicates) {
+        this.duplicates = duplicates;
         this.customers = customers;
         this.mapper = mapper;
         this.callers = callers;
@@ -85,17 +92,124 @@ public class CustomerResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed("customers:write")
-    public Uni<Response> create(CustomerInput body, @HeaderParam(Idempotency.HEADER) String key,
-            HttpServerRequest request) {
+    public Uni<Response> create(CustomerInput body, @QueryParam("onDuplicate") String onDuplicate,
+            @HeaderParam(Idempotency.HEADER) String key, HttpServerRequest request) {
         if (body == null) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
         }
-        return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/customers", body, () -> {
+        DuplicatePolicy policy = policy(onDuplicate, true);
+        String operation = "POST /v1/customers" + (policy == null ? "" : "?onDuplicate=" + policy.apiName());
+        return callers.current().chain(caller -> idempotency.run(caller, key, operation, body, () -> {
             var draft = mapper.toDraft(body, caller.subject());
-            return customers.create(caller, RequestIds.of(request), draft)
-                    .map(c -> Response.created(URI.create("/v1/customers/" + c.id))
-                            .tag(etag(c)).entity(mapper.toView(c)).build());
+            return customers.create(caller, RequestIds.of(request), draft, policy).map(written -> {
+                Customer c = written.customer();
+                // 200 instead of 201: the request was merged into an existing customer.
+                Response.ResponseBuilder response = written.created() ? Response.created(location(c.id))
+                        : Response.ok().location(location(c.id));
+                return response.tag(etag(c)).entity(mapper.toView(c)).build();
+            });
         }));
+    }
+
+    /**
+     * Dry run of duplicate checking: the stored customers {@code body} would duplicate, scored
+     * with reasons, best first. Nothing is written.
+     */
+    @POST
+    @Path("/matches")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> matches(CustomerInput body, @QueryParam("limit") String limit,
+            @QueryParam("minScore") String minScore) {
+        if (body == null) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
+        }
+        int max = Params.intBetween("limit", limit, 10, 1, 50);
+        Double min = score(minScore);
+        CustomerDraft probe = mapper.toProbe(body);
+        return callers.current().chain(caller -> duplicates.match(caller, probe, null, min, max))
+                .map(result -> Response.ok(matchBody(result)).build());
+    }
+
+    /** Stored customers that are likely or possibly the same as customer {@code id}. */
+    @GET
+    @Path("/{id}/duplicates")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> duplicatesOf(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("minScore") String minScore) {
+        UUID uuid = Params.uuid(id);
+        int max = Params.intBetween("limit", limit, 10, 1, 50);
+        Double min = score(minScore);
+        return callers.current().chain(caller -> customers.get(caller, uuid)
+                .chain(c -> duplicates.match(caller, c.toDraft(), c.id, min, max)))
+                .map(result -> Response.ok(matchBody(result)).build());
+    }
+
+    /**
+     * Merges other customers into this one (the survivor). Requires the survivor's ETag; the
+     * merged-away ids answer 308 to the survivor from then on.
+     */
+    @POST
+    @Path("/{id}/merge")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed("customers:merge")
+    public Uni<Response> merge(@PathParam("id") String id, MergeInput body,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
+        UUID uuid = Params.uuid(id);
+        var precondition = ETags.requireIfMatch(ifMatch);
+        MergeInput.Parsed merge = MergeInput.parse(body, uuid);
+        return callers.current()
+                .chain(caller -> customers.merge(caller, RequestIds.of(request), uuid, precondition, merge.mergeIds(),
+                        merge.rule(), merge.choices()))
+                .map(c -> Response.ok(mapper.toView(c)).tag(etag(c)).build());
+    }
+
+    private Map<String, Object> matchBody(Duplicates.MatchResult result) {
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (MatchCandidate m : result.candidates()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("customer", mapper.toView(m.customer()));
+            item.put("score", m.match().score());
+            item.put("confidence", m.match().score() >= result.settings().likelyThreshold ? "likely" : "possible");
+            item.put("reasons", m.match().reasons());
+            candidates.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("candidates", candidates);
+        body.put("thresholds", Map.of("possible", result.settings().possibleThreshold,
+                "likely", result.settings().likelyThreshold));
+        return body;
+    }
+
+    private static Double score(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(value);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.invalidParameter("minScore must be a number from 0 to 1");
+    }
+
+    static DuplicatePolicy policy(String value, boolean mergeAllowed) {
+        if (value == null) {
+            return null;
+        }
+        DuplicatePolicy p = DuplicatePolicy.parse(value);
+        if (p == null || (p == DuplicatePolicy.MERGE && !mergeAllowed)) {
+            throw ProblemException.invalidParameter("onDuplicate must be one of "
+                    + (mergeAllowed ? "allow, reject or merge" : "allow or reject"));
+        }
+        return p;
+    }
+
+    private static URI location(UUID id) {
+        return URI.create("/v1/customers/" + id);
     }
 
     @GET
@@ -229,12 +343,14 @@ public class CustomerResource {
     @Consumes(MERGE_PATCH)
     @PermissionsAllowed("customers:write")
     public Uni<Response> update(@PathParam("id") String id, String body,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
+            @QueryParam("onDuplicate") String onDuplicate, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            HttpServerRequest request) {
         UUID uuid = Params.uuid(id);
+        DuplicatePolicy policy = policy(onDuplicate, false);
         JsonNode patch = patcher.parse(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         return callers.current()
-                .chain(caller -> customers.update(caller, RequestIds.of(request), uuid, precondition,
+                .chain(caller -> customers.update(caller, RequestIds.of(request), uuid, precondition, policy,
                         current -> mapper.patch(current, patch)))
                 .map(c -> Response.ok(mapper.toView(c)).tag(etag(c)).build());
     }

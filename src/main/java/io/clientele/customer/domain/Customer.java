@@ -15,6 +15,7 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import io.clientele.customer.domain.matching.MatchProfile;
 import io.clientele.platform.persistence.TenantRecord;
 
 /** A person or a company a tenant does business with. Always read and written scoped to its tenant. */
@@ -74,6 +75,20 @@ public class Customer extends TenantRecord {
     @Column(name = "deleted_at")
     public Instant deletedAt;
 
+    /** The survivor this customer was merged into; set together with deletedAt. */
+    @Column(name = "merged_into")
+    public UUID mergedInto;
+
+    @Column(name = "match_name", nullable = false)
+    public String matchName = "";
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "match_keys", nullable = false)
+    public String[] matchKeys = new String[0];
+
+    @Column(name = "match_version", nullable = false)
+    public int matchVersion;
+
     public CustomerKind kind() {
         return CustomerKind.valueOf(kind.toUpperCase());
     }
@@ -105,6 +120,10 @@ public class Customer extends TenantRecord {
         externalId = set(changed, "externalId", externalId, draft.externalId());
         emailKeys = contacts.emails().stream().map(EmailAddress::address).toArray(String[]::new);
         phoneKeys = contacts.phones().stream().map(PhoneNumber::number).toArray(String[]::new);
+        MatchProfile profile = MatchProfile.of(draft);
+        matchName = profile.matchName();
+        matchKeys = profile.keys().toArray(String[]::new);
+        matchVersion = MatchProfile.VERSION;
         changed.remove("displayName");
         return changed;
     }

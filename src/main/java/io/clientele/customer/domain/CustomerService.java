@@ -8,6 +8,13 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.clientele.customer.domain.matching.DuplicatePolicy;
+import io.clientele.customer.domain.matching.Duplicates;
+import io.clientele.customer.domain.matching.MatchCandidate;
+import io.clientele.customer.domain.matching.MatchProfile;
 import io.clientele.platform.errors.FieldError;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
@@ -37,56 +44,267 @@ public class CustomerService {
     private final Outbox outbox;
     private final History history;
     private final Function<Customer, Object> eventView;
+    private final Duplicates duplicates;
+    private final ObjectMapper json;
 
-    CustomerService(CustomerRepository customers, Outbox outbox, History history, CustomerEvents events) {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    CustomerService(CustomerRepository customers, Outbox outbox, History history, CustomerEvents events,
+            Duplicates duplicates, ObjectMapper json) {
+        this.json = json;
         this.customers = customers;
+        this.duplicates = duplicates;
         this.outbox = outbox;
         this.history = history;
         this.eventView = events::view;
     }
 
+    /**
+     * Creates a customer; with {@code policy} reject or merge (null: the tenant's default), likely
+     * duplicates first refuse the create (409 listing them) or absorb it into the best of them.
+     */
     @WithTransaction
-    public Uni<Customer> create(Caller caller, String requestId, CustomerDraft draft) {
-        return checkReferences(caller, draft, null).chain(() -> {
-            Customer c = new Customer();
-            c.initialise(caller.tenantId());
-            c.apply(draft);
-            c.createdBy = caller.subject();
-            c.updatedBy = caller.subject();
-            return customers.persist(c).call(saved -> {
-                Object view = eventView.apply(saved);
-                return history.record(caller, requestId, ChangeSource.API, ENTITY, saved.id, saved.version, "create",
-                        null, view)
-                        .chain(() -> outbox.record(caller, requestId, event(saved, "customer.created",
-                                Map.of("customer", view))));
+    public Uni<Written> create(Caller caller, String requestId, CustomerDraft draft, DuplicatePolicy policy) {
+        return checkReferences(caller, draft, null)
+                .chain(() -> duplicates.settings(caller.tenantId()))
+                .chain(settings -> {
+                    DuplicatePolicy effective = policy != null ? policy : settings.createPolicy();
+                    if (effective == DuplicatePolicy.ALLOW) {
+                        return insert(caller, requestId, draft).map(c -> new Written(c, true));
+                    }
+                    MatchProfile probe = MatchProfile.of(draft);
+                    return customers.lockKeys(exactKeys(caller.tenantId(), probe))
+                            .chain(() -> duplicates.candidates(caller.tenantId(), probe, null,
+                                    settings.likelyThreshold, 5))
+                            .chain(found -> {
+                                if (found.isEmpty()) {
+                                    return insert(caller, requestId, draft).map(c -> new Written(c, true));
+                                }
+                                if (effective == DuplicatePolicy.REJECT) {
+                                    throw duplicateProblem("a customer like this one already exists", found);
+                                }
+                                return absorb(caller, requestId, found.get(0).customer(), draft)
+                                        .map(c -> new Written(c, false));
+                            });
+                });
+    }
+
+    private Uni<Customer> insert(Caller caller, String requestId, CustomerDraft draft) {
+        Customer c = new Customer();
+        c.initialise(caller.tenantId());
+        c.apply(draft);
+        c.createdBy = caller.subject();
+        c.updatedBy = caller.subject();
+        return customers.persist(c).call(saved -> {
+            Object view = eventView.apply(saved);
+            return history.record(caller, requestId, ChangeSource.API, ENTITY, saved.id, saved.version, "create",
+                    null, view)
+                    .chain(() -> outbox.record(caller, requestId, event(saved, "customer.created",
+                            Map.of("customer", view))));
+        });
+    }
+
+    /** Fills the empty fields of {@code existing} from {@code draft} and unions the contact points. */
+    private Uni<Customer> absorb(Caller caller, String requestId, Customer existing, CustomerDraft draft) {
+        Customer incoming = new Customer();
+        incoming.initialise(caller.tenantId());
+        incoming.apply(draft);
+        CustomerDraft merged = Survivorship.merge(existing, List.of(incoming), Survivorship.Rule.NON_EMPTY, Map.of());
+        return write(caller, requestId, existing, merged, ChangeSource.API);
+    }
+
+    /** A customer's written state, and whether the write created it (false: merged into an existing one). */
+    public record Written(Customer customer, boolean created) {
+    }
+
+    /**
+     * Applies {@code change} to the current state; with {@code policy} reject (null: the tenant's
+     * default) a result that likely duplicates another customer is refused with 409.
+     */
+    @WithTransaction
+    public Uni<Customer> update(Caller caller, String requestId, UUID id, Precondition precondition,
+            DuplicatePolicy policy, Function<Customer, CustomerDraft> change) {
+        return get(caller, id).chain(c -> {
+            precondition.check(c.version);
+            CustomerDraft draft = change.apply(c);
+            return checkReferences(caller, draft, c.id)
+                    .chain(() -> policy == DuplicatePolicy.ALLOW ? Uni.createFrom().voidItem()
+                            : rejectDuplicates(caller, c, draft, policy))
+                    .chain(() -> write(caller, requestId, c, draft, ChangeSource.API));
+        });
+    }
+
+    private Uni<Void> rejectDuplicates(Caller caller, Customer current, CustomerDraft draft, DuplicatePolicy policy) {
+        MatchProfile after = MatchProfile.of(draft);
+        if (MatchProfile.of(current.toDraft()).equals(after)) {
+            return Uni.createFrom().voidItem();
+        }
+        return duplicates.settings(caller.tenantId()).chain(settings -> {
+            DuplicatePolicy effective = policy != null ? policy : settings.updatePolicy();
+            if (effective != DuplicatePolicy.REJECT) {
+                return Uni.createFrom().voidItem();
+            }
+            return customers.lockKeys(exactKeys(caller.tenantId(), after))
+                    .chain(() -> duplicates.candidates(caller.tenantId(), after, current.id,
+                            settings.likelyThreshold, 5))
+                    .invoke(found -> {
+                        if (!found.isEmpty()) {
+                            throw duplicateProblem("after this change the customer would duplicate another one",
+                                    found);
+                        }
+                    }).replaceWithVoid();
+        });
+    }
+
+    /** Applies a draft to a loaded customer and records history and event when anything changed. */
+    private Uni<Customer> write(Caller caller, String requestId, Customer c, CustomerDraft draft, ChangeSource source) {
+        Object before = eventView.apply(c);
+        List<String> changed = c.apply(draft);
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(c);
+        }
+        c.touch();
+        c.updatedBy = caller.subject();
+        // Flush so the response and the event carry the incremented version.
+        return customers.flush().replaceWith(c).call(saved -> {
+            Object after = eventView.apply(saved);
+            return history.record(caller, requestId, source, ENTITY, saved.id, saved.version, "update", before,
+                    after)
+                    .chain(() -> outbox.record(caller, requestId, event(saved, "customer.updated",
+                            Map.of("customer", after, "changedFields", changed))));
+        });
+    }
+
+    /**
+     * Merges {@code mergeIds} into the survivor {@code id}: fields by the survivorship rule, tags
+     * and company members move to the survivor, the others are retired with a pointer to it.
+     */
+    @WithTransaction
+    public Uni<Customer> merge(Caller caller, String requestId, UUID id, Precondition precondition,
+            List<UUID> mergeIds, Survivorship.Rule rule, Map<String, UUID> choices) {
+        List<UUID> all = new java.util.ArrayList<>(mergeIds);
+        all.add(id);
+        return customers.lockAll(caller.tenantId(), all).chain(locked -> {
+            Map<UUID, Customer> byId = new java.util.HashMap<>();
+            locked.forEach(c -> byId.put(c.id, c));
+            Customer survivor = byId.get(id);
+            if (survivor == null || survivor.deletedAt != null) {
+                return customers.mergedTarget(caller.tenantId(), id).invoke(target -> {
+                    throw target == null ? ProblemException.notFound("customer", id) : moved(id, target);
+                }).replaceWith((Customer) null);
+            }
+            precondition.check(survivor.version);
+            List<Customer> others = new java.util.ArrayList<>();
+            for (int i = 0; i < mergeIds.size(); i++) {
+                Customer other = byId.get(mergeIds.get(i));
+                String pointer = "/mergeIds/" + i;
+                if (other == null) {
+                    throw new ProblemException(ProblemType.VALIDATION_FAILED, pointer + ": no such customer",
+                            List.of(new FieldError(pointer, "no customer with this id exists")));
+                }
+                if (other.deletedAt != null) {
+                    throw new ProblemException(ProblemType.CONFLICT, "customer " + other.id + " was "
+                            + (other.mergedInto != null ? "already merged into " + other.mergedInto : "deleted"))
+                            .with("field", pointer);
+                }
+                if (!other.kind.equals(survivor.kind)) {
+                    throw new ProblemException(ProblemType.CONFLICT, "customer " + other.id + " is a " + other.kind
+                            + " and cannot be merged into a " + survivor.kind).with("field", pointer);
+                }
+                others.add(other);
+            }
+            CustomerDraft merged = Survivorship.merge(survivor, others, rule, choices);
+            if (merged.companyId() != null && mergeIds.contains(merged.companyId())) {
+                merged = withCompany(merged, null);
+            }
+            Object before = eventView.apply(survivor);
+            Instant now = TenantRecord.now();
+            for (Customer other : others) {
+                other.mergedInto = survivor.id;
+                other.deletedAt = now;
+                other.updatedAt = now;
+                other.updatedBy = caller.subject();
+            }
+            // Retire the others first: the survivor may take over an external id they hold, which the
+            // unique index allows only once they are no longer active.
+            CustomerDraft result = merged;
+            return customers.flush().chain(() -> {
+                List<String> changed = survivor.apply(result);
+                // Touching makes the survivor dirty even when no field changed, so its version moves on.
+                survivor.touch();
+                survivor.updatedBy = caller.subject();
+                return customers.flush()
+                        .chain(() -> customers.moveTags(caller.tenantId(), mergeIds, survivor.id))
+                        .chain(() -> customers.members(caller.tenantId(), mergeIds))
+                        .chain(members -> moveMembers(caller, requestId, members, survivor.id))
+                        .chain(() -> recordRetired(caller, requestId, others, survivor.id))
+                        .chain(() -> {
+                            Object after = eventView.apply(survivor);
+                            List<String> ids = mergeIds.stream().map(UUID::toString).toList();
+                            return history.record(caller, requestId, ChangeSource.MERGE, ENTITY, survivor.id,
+                                    survivor.version, "merge", before, after)
+                                    .chain(() -> outbox.record(caller, requestId, event(survivor, "customer.merged",
+                                            Map.of("customer", after, "mergedIds", ids, "changedFields", changed))));
+                        })
+                        .replaceWith(survivor);
             });
         });
     }
 
-    @WithTransaction
-    public Uni<Customer> update(Caller caller, String requestId, UUID id, Precondition precondition,
-            Function<Customer, CustomerDraft> change) {
-        return get(caller, id).chain(c -> {
-            precondition.check(c.version);
-            CustomerDraft draft = change.apply(c);
-            Object before = eventView.apply(c);
-            return checkReferences(caller, draft, c.id).chain(() -> {
-                List<String> changed = c.apply(draft);
-                if (changed.isEmpty()) {
-                    return Uni.createFrom().item(c);
-                }
-                c.touch();
-                c.updatedBy = caller.subject();
-                // Flush so the response and the event carry the incremented version.
-                return customers.flush().replaceWith(c).call(saved -> {
-                    Object after = eventView.apply(saved);
-                    return history.record(caller, requestId, ChangeSource.API, ENTITY, saved.id, saved.version,
-                            "update", before, after)
-                            .chain(() -> outbox.record(caller, requestId, event(saved, "customer.updated",
-                                    Map.of("customer", after, "changedFields", changed))));
-                });
+    private Uni<Void> recordRetired(Caller caller, String requestId, List<Customer> others, UUID survivor) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Customer other : others) {
+            chain = chain.chain(() -> {
+                Object view = eventView.apply(other);
+                Map<String, Object> retired = json.convertValue(view, MAP);
+                retired.put("mergedInto", survivor.toString());
+                return history.record(caller, requestId, ChangeSource.MERGE, ENTITY, other.id, other.version,
+                        "merge", view, retired);
             });
-        });
+        }
+        return chain;
+    }
+
+    /** Company members of merged-away companies now belong to the survivor; each change is recorded. */
+    private Uni<Void> moveMembers(Caller caller, String requestId, List<Customer> members, UUID survivor) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Customer member : members) {
+            chain = chain.chain(() -> write(caller, requestId, member, withCompany(member.toDraft(), survivor),
+                    ChangeSource.MERGE).replaceWithVoid());
+        }
+        return chain;
+    }
+
+    private static CustomerDraft withCompany(CustomerDraft d, UUID companyId) {
+        return new CustomerDraft(d.kind(), d.firstName(), d.lastName(), d.name(), companyId, d.emails(), d.phones(),
+                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId());
+    }
+
+    static List<String> exactKeys(String tenantId, MatchProfile p) {
+        List<String> keys = new java.util.ArrayList<>();
+        p.emails().forEach(e -> keys.add(tenantId + "|email|" + e));
+        p.phones().forEach(n -> keys.add(tenantId + "|phone|" + n));
+        if (p.externalId() != null) {
+            keys.add(tenantId + "|externalId|" + p.externalId());
+        }
+        java.util.Collections.sort(keys);
+        return keys;
+    }
+
+    static ProblemException duplicateProblem(String detail, List<MatchCandidate> found) {
+        List<Map<String, Object>> candidates = found.stream().map(m -> Map.<String, Object>of(
+                "id", m.customer().id.toString(),
+                "displayName", m.customer().displayName,
+                "score", m.match().score(),
+                "reasons", m.match().reasons())).toList();
+        return new ProblemException(ProblemType.DUPLICATE_CUSTOMER, detail).with("candidates", candidates);
+    }
+
+    static ProblemException moved(UUID id, UUID target) {
+        return new ProblemException(ProblemType.CUSTOMER_MERGED, "customer " + id + " was merged into " + target)
+                .with("mergedInto", target.toString())
+                .header("Location", "/v1/customers/" + target);
     }
 
     @WithTransaction
@@ -104,10 +322,14 @@ public class CustomerService {
         });
     }
 
+    /** An active customer; a merged-away id answers 308 pointing at its survivor, any other 404. */
     @WithSession
     public Uni<Customer> get(Caller caller, UUID id) {
-        return customers.findActive(caller.tenantId(), id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", id));
+        return customers.findActive(caller.tenantId(), id).chain(found -> found != null
+                ? Uni.createFrom().item(found)
+                : customers.mergedTarget(caller.tenantId(), id).map(target -> {
+                    throw target == null ? ProblemException.notFound("customer", id) : moved(id, target);
+                }));
     }
 
     @WithSession
@@ -152,6 +374,9 @@ public class CustomerService {
     @WithSession
     public Uni<HistoryEntry> asOf(Caller caller, UUID id, Instant instant) {
         return history.asOf(caller.tenantId(), ENTITY, id, instant).invoke(entry -> {
+            if (entry != null && entry.snapshot().hasNonNull("mergedInto")) {
+                throw moved(id, UUID.fromString(entry.snapshot().get("mergedInto").asText()));
+            }
             if (entry == null || entry.operation().equals("delete")) {
                 throw new ProblemException(ProblemType.NOT_FOUND, "customer " + id + " did not exist at " + instant);
             }

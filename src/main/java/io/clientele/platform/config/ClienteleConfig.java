@@ -21,6 +21,8 @@ public interface ClienteleConfig {
 
     Security security();
 
+    Duplicates duplicates();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -51,5 +53,28 @@ public interface ClienteleConfig {
     interface Security {
         /** Permissions granted by each realm role, e.g. `admin=customers:read,customers:write`. */
         Map<String, List<String>> rolePermissions();
+    }
+
+    /** Defaults for tenants that have not set their own duplicate-checking settings. */
+    interface Duplicates {
+        /** Score from which the match endpoint reports a candidate. */
+        @WithDefault("0.5")
+        double possibleThreshold();
+
+        /** Score from which a candidate counts as a duplicate for the reject and merge policies. */
+        @WithDefault("0.8")
+        double likelyThreshold();
+
+        /** What a create does about likely duplicates when the request does not say: allow, reject or merge. */
+        @WithDefault("allow")
+        String createPolicy();
+
+        /** What an update does about likely duplicates when the request does not say: allow or reject. */
+        @WithDefault("allow")
+        String updatePolicy();
+
+        /** Most stored rows re-keyed per batch after the matching algorithm changed. */
+        @WithDefault("500")
+        int rekeyBatchSize();
     }
 }

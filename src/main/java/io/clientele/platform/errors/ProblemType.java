@@ -4,6 +4,7 @@ import java.net.URI;
 
 /** Every kind of error the API returns, each with a stable type URI (docs/api-conventions.md). */
 public enum ProblemType {
+    CUSTOMER_MERGED(308, "Customer merged"),
     MALFORMED_REQUEST(400, "Malformed request"),
     INVALID_PARAMETER(400, "Invalid parameter"),
     INVALID_FILTER(400, "Invalid filter"),
@@ -16,6 +17,7 @@ public enum ProblemType {
     NOT_ACCEPTABLE(406, "Not acceptable"),
     CONFLICT(409, "Conflict"),
     AMBIGUOUS_LOOKUP(409, "Ambiguous look-up"),
+    DUPLICATE_CUSTOMER(409, "Duplicate customer"),
     PRECONDITION_FAILED(412, "Precondition failed"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
