@@ -147,6 +147,27 @@ class EventsTest {
         }
     }
 
+    @Test
+    void aMergeEmitsOneCustomerMergedEventKeyedByTheSurvivor() throws Exception {
+        Api api = Api.freshTenant();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            String survivor = api.call().body(Map.of("kind", "person", "lastName", "Survivor")).post("/v1/customers")
+                    .then().statusCode(201).extract().path("id");
+            String merged = api.call().body(Map.of("kind", "person", "lastName", "Merged", "externalId", "m-1"))
+                    .post("/v1/customers").then().statusCode(201).extract().path("id");
+            api.call().header("If-Match", "\"0\"").body(Map.of("mergeIds", List.of(merged)))
+                    .post("/v1/customers/" + survivor + "/merge").then().statusCode(200);
+            List<ConsumerRecord<String, String>> records = poll(consumer, survivor, 2);
+            JsonNode event = JSON.readTree(records.get(1).value());
+            assertEquals("customer.merged", event.get("type").asText());
+            assertEquals("[\"" + merged + "\"]", event.at("/data/mergedIds").toString());
+            assertEquals("m-1", event.at("/data/customer/externalId").asText());
+            assertEquals("[\"externalId\"]", event.at("/data/changedFields").toString());
+            // The merged-away customer gets no event of its own beyond its creation.
+            poll(consumer, merged, 1);
+        }
+    }
+
     static KafkaConsumer<String, String> consumer() {
         return consumer("clientele.customers");
     }

@@ -20,8 +20,8 @@ import io.clientele.customer.domain.PostalAddress;
  * <p>Blocking keys, each prefixed with the kind ("p" person, "c" company) so people never block
  * with companies: {@code n:} the sorted tokens (word order does not matter), {@code s:} the
  * sorted phonetic codes of first and last token (spelling variants), {@code i:} the phonetic
- * code of one of them plus the other's initial (a typo in either), {@code j:} the tokens joined
- * (split or joined words, "Anne Marie" / "Annemarie", "Xiao Ming" / "Xiaoming").
+ * code of one of them plus the other's initial (a typo in either), {@code j:} the tokens joined,
+ * forwards and backwards (split or joined words, "Anne Marie" / "Annemarie", surname first or last).
  */
 public record MatchProfile(
         CustomerKind kind,
@@ -93,7 +93,10 @@ public record MatchProfile(
         keys.add(k + "i:" + pf + ":" + last.charAt(0));
         keys.add(k + "i:" + pl + ":" + first.charAt(0));
         keys.add(k + "j:" + String.join("", tokens));
-        return keys;
+        List<String> reversed = new ArrayList<>(tokens);
+        java.util.Collections.reverse(reversed);
+        keys.add(k + "j:" + String.join("", reversed));
+        return List.copyOf(new java.util.TreeSet<>(keys));
     }
 
     /** Whether both have a name and their phonetic first/last pair is the same. */
