@@ -89,6 +89,8 @@ public final class MatchBench {
     private static final String[][] RU_LAST = { { "Иванов", "Ivanov" }, { "Петров", "Petrov" },
             { "Смирнов", "Smirnov" }, { "Кузнецов", "Kuznetsov" }, { "Попов", "Popov" }, { "Соколов", "Sokolov" },
             { "Лебедев", "Lebedev" }, { "Козлов", "Kozlov" } };
+    private static final String[] SUFFIXES = { "", "", "", "son", "s", "ford", "ley", "ton", "wood", "field",
+            "man", "er", "ing", "well", "by" };
     private static final String[] DOMAINS = { "example.com", "mail.example", "corp.example", "post.example" };
     private static final String[] STREETS = { "High Street", "Station Road", "Church Lane", "Park Avenue",
             "Mill Road", "Main Street", "Victoria Road", "Green Lane" };
@@ -258,6 +260,17 @@ public final class MatchBench {
         };
         String[] first = firsts[random.nextInt(firsts.length)];
         String[] last = lasts[random.nextInt(lasts.length)];
+        // Widen the small name lists to a realistic spread of namesakes (about 20 per full name per
+        // 100,000 people instead of 200): derived surnames, and two-character Chinese given names.
+        if (culture.equals("zh") && first[0].length() == 1 && random.nextBoolean()) {
+            String[] second = ZH_FIRST[random.nextInt(ZH_FIRST.length)];
+            if (second[0].length() == 1) {
+                first = new String[] { first[0] + second[0], first[1] + second[1].toLowerCase(Locale.ROOT) };
+            }
+        } else if (!culture.equals("zh") && !culture.equals("ru")) {
+            String suffix = SUFFIXES[random.nextInt(SUFFIXES.length)];
+            last = new String[] { last[0] + suffix, last[1] + suffix };
+        }
         String email = random.nextInt(100) < 70 ? (first[1] + "." + last[1] + i).toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9.]", "") + "@" + DOMAINS[random.nextInt(DOMAINS.length)] : null;
         String phone = random.nextInt(100) < 50 ? "+44 20 7" + String.format("%03d %04d", random.nextInt(1000),

@@ -72,7 +72,9 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
                         + " WHERE tenant_id = :tenant AND deleted_at IS NULL AND kind = :kind AND id <> :except"
                         + " AND (match_keys && CAST(:keys AS text[]) OR email_keys && CAST(:emails AS text[])"
                         + " OR phone_keys && CAST(:phones AS text[]) OR external_id = :externalId)"
-                        + " ORDER BY 2 DESC, id LIMIT :max", Object[].class)
+                        // Exact contact matches first: a large block of namesakes must not push them out.
+                        + " ORDER BY (email_keys && CAST(:emails AS text[]) OR phone_keys && CAST(:phones AS text[])"
+                        + " OR external_id = :externalId) DESC, 2 DESC, id LIMIT :max", Object[].class)
                 .setParameter("name", probe.matchName())
                 .setParameter("tenant", tenantId)
                 .setParameter("kind", probe.kind().apiName())

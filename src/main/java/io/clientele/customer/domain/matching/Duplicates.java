@@ -32,8 +32,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Duplicates {
 
-    /** Candidates fetched from the index before scoring; blocks larger than this keep the most similar names. */
-    static final int CANDIDATE_POOL = 200;
+    /**
+     * Candidates scored per probe: every exact email/phone/external-id match first, then the most
+     * similar names of the blocks; a larger block of namesakes only adds more "possible" ones.
+     */
+    static final int CANDIDATE_POOL = 60;
 
     private final CustomerRepository customers;
     private final ClienteleConfig.Duplicates defaults;
