@@ -14,7 +14,7 @@
 #   ROWS [1000000] customers in the tenant (missing ones are inserted with SQL, existing ones kept)
 #   SMALL_PERCENT [10] the first export covers this share of the rows, for the memory comparison
 #   BENCH_BUILD_DIR [/tmp/clientele-bench-export]   KEEP_DATA [0] 1 keeps the PostgreSQL data of an earlier run
-#   local mode ports: HTTP_PORT [25080] PGPORT [25432] KAFKA_PORT [25092] REDIS_PORT [25379] OIDC_PORT [25180]
+#   local mode ports: HTTP_PORT [27080] PGPORT [27432] KAFKA_PORT [27092] REDIS_PORT [27379] OIDC_PORT [27180]
 #   SERVICE_HEAP [512m] -Xmx of the service     MVN_ARGS [] extra Maven arguments (e.g. -o)
 #   READY_TIMEOUT [900] seconds to wait for build + start-up     MAX_SECONDS [3600] limit for the whole run
 #   external mode: BASE_URL, PGHOST [127.0.0.1], PGPORT [15432], PGUSER [postgres], PGDATABASE [clientele],
@@ -44,8 +44,8 @@ if [[ -n "${BASE_URL:-}" ]]; then
     PGPORT=${PGPORT:-15432} OIDC_PORT=${OIDC_PORT:-18180}
 else
     MODE=local
-    HTTP_PORT=${HTTP_PORT:-25080} PGPORT=${PGPORT:-25432} KAFKA_PORT=${KAFKA_PORT:-25092}
-    REDIS_PORT=${REDIS_PORT:-25379} OIDC_PORT=${OIDC_PORT:-25180}
+    HTTP_PORT=${HTTP_PORT:-27080} PGPORT=${PGPORT:-27432} KAFKA_PORT=${KAFKA_PORT:-27092}
+    REDIS_PORT=${REDIS_PORT:-27379} OIDC_PORT=${OIDC_PORT:-27180}
     BASE_URL=http://127.0.0.1:$HTTP_PORT
 fi
 BASE_URL=${BASE_URL%/}
