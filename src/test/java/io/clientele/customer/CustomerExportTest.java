@@ -73,6 +73,8 @@ class CustomerExportTest {
                 .contentType(startsWith("text/csv"))
                 .header("Content-Disposition", matchesPattern("attachment; filename=\"customers-\\d{8}T\\d{6}Z\\.csv\""))
                 .header("X-Request-Id", notNullValue());
+        assertEquals(List.of("text/csv; charset=UTF-8"), response.headers().getValues("Content-Type"));
+        assertEquals(List.of("no-store"), response.headers().getValues("Cache-Control"));
         String body = new String(response.asByteArray(), StandardCharsets.UTF_8);
         assertTrue(body.endsWith("\r\n"), "every record ends with CRLF");
         assertTrue(body.contains("\"Acme, Inc.\""), "a field with a comma is quoted");
