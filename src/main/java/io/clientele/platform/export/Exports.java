@@ -2,6 +2,7 @@ package io.clientele.platform.export;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -17,7 +18,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
-import io.clientele.platform.persistence.TenantRecord;
 import io.smallrye.mutiny.Multi;
 
 /**
@@ -67,7 +67,7 @@ public class Exports {
      * must be cold: it is subscribed once, when the response starts.
      */
     public <T> Multi<byte[]> download(String name, ExportFormat format, Multi<T> records, Encoder<T> encoder) {
-        String filename = name + "-" + STAMP.format(TenantRecord.now()) + "." + format.parameter();
+        String filename = name + "-" + STAMP.format(Instant.now()) + "." + format.parameter();
         Multi<byte[]> body = Multi.createFrom().deferred(() -> {
             if (running.incrementAndGet() > maxConcurrent) {
                 running.decrementAndGet();

@@ -1,5 +1,6 @@
 package io.clientele.platform.persistence;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,11 +43,35 @@ public class RowStreams {
                 .onItem().transform(mapper);
     }
 
+    /**
+     * Acquires the connection and opens the transaction. A subscriber that cancels while this is under
+     * way (a client that leaves at once) would drop the connection on the floor: Mutiny discards an item
+     * that arrives after cancellation and calls no finalizer for it. So the opening always runs to its end,
+     * and a cursor nobody waits for any more is closed right away.
+     */
     private Uni<Cursor> open() {
-        return pool.getConnection().chain(connection -> connection.begin()
-                .call(tx -> connection.query("SET TRANSACTION READ ONLY").execute())
-                .map(tx -> new Cursor(connection, tx))
-                .onFailure().call(connection::close));
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean delivered = new AtomicBoolean();
+            AtomicBoolean cancelled = new AtomicBoolean();
+            // Also runs after complete/fail; only a termination before delivery is a cancellation.
+            emitter.onTermination(() -> cancelled.set(!delivered.get()));
+            pool.getConnection()
+                    .chain(connection -> connection.begin()
+                            .call(tx -> connection.query("SET TRANSACTION READ ONLY").execute())
+                            .map(tx -> new Cursor(connection, tx))
+                            .onFailure().call(connection::close))
+                    .subscribe().with(cursor -> {
+                        if (cancelled.get()) {
+                            cursor.close().subscribe().with(done -> { }, failure -> { });
+                        } else {
+                            delivered.set(true);
+                            emitter.complete(cursor);
+                        }
+                    }, failure -> {
+                        delivered.set(true);
+                        emitter.fail(failure);
+                    });
+        });
     }
 
     /** One connection, its transaction and, once started, the statement and its row stream. */
