@@ -13,6 +13,8 @@ public interface ClienteleConfig {
 
     Cursor cursor();
 
+    Export export();
+
     Http http();
 
     Idempotency idempotency();
@@ -26,6 +28,20 @@ public interface ClienteleConfig {
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
+    }
+
+    interface Export {
+        /** Exports one replica streams at a time; each holds a database connection until it ends (503 above). */
+        @WithDefault("4")
+        int maxConcurrent();
+
+        /** Rows read from the database cursor per round trip. */
+        @WithDefault("500")
+        int fetchSize();
+
+        /** An export that could send nothing for this long (a client that stopped reading) is aborted. */
+        @WithDefault("60s")
+        Duration stallTimeout();
     }
 
     interface Http {
