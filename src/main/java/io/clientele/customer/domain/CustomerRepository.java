@@ -73,8 +73,10 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
                         + " AND (match_keys && CAST(:keys AS text[]) OR email_keys && CAST(:emails AS text[])"
                         + " OR phone_keys && CAST(:phones AS text[]) OR external_id = :externalId)"
                         // Exact contact matches first: a large block of namesakes must not push them out.
-                        + " ORDER BY (email_keys && CAST(:emails AS text[]) OR phone_keys && CAST(:phones AS text[])"
-                        + " OR external_id = :externalId) DESC, 2 DESC, id LIMIT :max", Object[].class)
+                        // (a NULL external id makes the condition NULL, hence the COALESCE).
+                        + " ORDER BY COALESCE(email_keys && CAST(:emails AS text[])"
+                        + " OR phone_keys && CAST(:phones AS text[]) OR external_id = :externalId, false) DESC,"
+                        + " 2 DESC, id LIMIT :max", Object[].class)
                 .setParameter("name", probe.matchName())
                 .setParameter("tenant", tenantId)
                 .setParameter("kind", probe.kind().apiName())
