@@ -79,6 +79,19 @@ class DuplicatesTest {
     }
 
     @Test
+    void anExactContactMatchIsFoundAmongManyNamesakes() {
+        Api api = Api.freshTenant();
+        for (int i = 0; i < 70; i++) {
+            CustomerApiTest.create(api, person("John", "Smith", null));
+        }
+        String john = CustomerApiTest.create(api, person("John", "Smith", "john.smith@example.com"));
+        api.call().body(person("Jon", "Smith", "john.smith@example.com")).post("/v1/customers/matches")
+                .then().statusCode(200).body("candidates[0].customer.id", equalTo(john))
+                .body("candidates[0].confidence", equalTo("likely"))
+                .body("candidates", hasSize(10));
+    }
+
+    @Test
     void chineseAndOtherScriptsMatchTheirTransliterations() {
         Api api = Api.freshTenant();
         String wang = CustomerApiTest.create(api, Map.of("kind", "person", "lastName", "王", "firstName", "小明"));
