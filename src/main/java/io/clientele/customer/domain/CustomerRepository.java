@@ -63,12 +63,17 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
     }
 
     /**
-     * Ids of active customers of the same kind sharing a blocking key, an email, a phone or the
-     * external id with {@code probe}, with pg_trgm's similarity of the names; most similar first.
+     * Active customers of the same kind sharing a blocking key, an email, a phone or the external
+     * id with {@code probe}: id, pg_trgm similarity of the names, then what scoring needs (match
+     * name, keys, emails, phones joined by U+001F, external id, company id, addresses as JSON), so
+     * that only the candidates returned are loaded as entities.
      */
     public Uni<List<Object[]>> matchCandidates(String tenantId, MatchProfile probe, UUID except, int max) {
         return getSession().chain(session -> session.createNativeQuery(
-                "SELECT CAST(id AS text), similarity(match_name, :name) FROM customer"
+                "SELECT CAST(id AS text), similarity(match_name, :name), match_name,"
+                        + " array_to_string(match_keys, chr(31)), array_to_string(email_keys, chr(31)),"
+                        + " array_to_string(phone_keys, chr(31)), external_id, CAST(company_id AS text),"
+                        + " CAST(contacts -> 'addresses' AS text) FROM customer"
                         + " WHERE tenant_id = :tenant AND deleted_at IS NULL AND kind = :kind AND id <> :except"
                         + " AND (match_keys && CAST(:keys AS text[]) OR email_keys && CAST(:emails AS text[])"
                         + " OR phone_keys && CAST(:phones AS text[]) OR external_id = :externalId)"

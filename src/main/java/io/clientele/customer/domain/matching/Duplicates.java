@@ -3,15 +3,20 @@ package io.clientele.customer.domain.matching;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.CustomerDraft;
 import io.clientele.customer.domain.CustomerRepository;
+import io.clientele.customer.domain.PostalAddress;
 import org.hibernate.exception.ConstraintViolationException;
 
 import io.clientele.platform.config.ClienteleConfig;
@@ -40,9 +45,14 @@ public class Duplicates {
 
     private final CustomerRepository customers;
     private final ClienteleConfig.Duplicates defaults;
+    private final ObjectMapper json;
 
-    Duplicates(CustomerRepository customers, ClienteleConfig config) {
+    private static final TypeReference<List<PostalAddress>> ADDRESSES = new TypeReference<>() {
+    };
+
+    Duplicates(CustomerRepository customers, ClienteleConfig config, ObjectMapper json) {
         this.customers = customers;
+        this.json = json;
         this.defaults = config.duplicates();
     }
 
@@ -62,26 +72,48 @@ public class Duplicates {
             return Uni.createFrom().item(List.of());
         }
         return customers.matchCandidates(tenantId, probe, except, CANDIDATE_POOL).chain(rows -> {
-            if (rows.isEmpty()) {
+            // Score from the stored match columns; load only the candidates that are returned.
+            List<Scored> scored = new ArrayList<>();
+            for (Object[] row : rows) {
+                MatchProfile stored = MatchProfile.stored(probe.kind(), (String) row[2], split(row[3]),
+                        new LinkedHashSet<>(split(row[4])), new LinkedHashSet<>(split(row[5])), (String) row[6],
+                        row[7] == null ? null : UUID.fromString((String) row[7]), addresses((String) row[8]));
+                MatchScore s = MatchScorer.score(probe, stored, ((Number) row[1]).doubleValue());
+                if (s.score() >= minScore) {
+                    scored.add(new Scored(UUID.fromString((String) row[0]), s));
+                }
+            }
+            scored.sort(Comparator.comparingDouble((Scored m) -> -m.score().score()).thenComparing(Scored::id));
+            List<Scored> top = scored.size() > limit ? scored.subList(0, limit) : scored;
+            if (top.isEmpty()) {
                 return Uni.createFrom().item(List.<MatchCandidate>of());
             }
-            Map<UUID, Double> trigram = new HashMap<>();
-            for (Object[] row : rows) {
-                trigram.put(UUID.fromString((String) row[0]), ((Number) row[1]).doubleValue());
-            }
-            return customers.findActive(tenantId, new ArrayList<>(trigram.keySet())).map(found -> {
-                List<MatchCandidate> scored = new ArrayList<>();
-                for (Customer c : found) {
-                    MatchScore s = MatchScorer.score(probe, MatchProfile.of(c.toDraft()), trigram.get(c.id));
-                    if (s.score() >= minScore) {
-                        scored.add(new MatchCandidate(c, s));
-                    }
-                }
-                scored.sort(Comparator.comparingDouble((MatchCandidate m) -> -m.match().score())
-                        .thenComparing(m -> m.customer().createdAt));
-                return scored.size() > limit ? List.copyOf(scored.subList(0, limit)) : scored;
+            return customers.findActive(tenantId, top.stream().map(Scored::id).toList()).map(found -> {
+                Map<UUID, Customer> byId = new HashMap<>();
+                found.forEach(c -> byId.put(c.id, c));
+                return top.stream().filter(m -> byId.containsKey(m.id()))
+                        .map(m -> new MatchCandidate(byId.get(m.id()), m.score())).toList();
             });
         });
+    }
+
+    private record Scored(UUID id, MatchScore score) {
+    }
+
+    private static List<String> split(Object joined) {
+        String s = (String) joined;
+        return s == null || s.isEmpty() ? List.of() : List.of(s.split("\u001f"));
+    }
+
+    private List<PostalAddress> addresses(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return this.json.readValue(json, ADDRESSES);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored addresses are not valid JSON", e);
+        }
     }
 
     /** The tenant's settings, or the configured defaults (version 0) when it has none. */

@@ -65,13 +65,25 @@ public record MatchProfile(
         for (PhoneNumber p : d.phones()) {
             phones.add(p.number());
         }
-        List<Address> addresses = new ArrayList<>();
-        for (PostalAddress a : d.addresses()) {
-            addresses.add(new Address(compact(a.postalCode()), a.country() == null ? null : a.country().toUpperCase(),
-                    NameKeys.latin(a.line1()), NameKeys.latin(a.city())));
-        }
+        List<Address> addresses = d.addresses().stream().map(MatchProfile::address).toList();
         return new MatchProfile(d.kind(), tokens, String.join(" ", tokens), keys(d.kind(), tokens),
                 emails, phones, d.externalId(), d.companyId(), addresses);
+    }
+
+    /**
+     * The profile of a stored customer from its stored match columns, without loading the entity:
+     * what {@link #of} computed when the customer was written.
+     */
+    public static MatchProfile stored(CustomerKind kind, String matchName, List<String> keys, Set<String> emails,
+            Set<String> phones, String externalId, UUID companyId, List<PostalAddress> addresses) {
+        List<String> tokens = matchName == null || matchName.isEmpty() ? List.of() : List.of(matchName.split(" "));
+        return new MatchProfile(kind, tokens, matchName, keys, emails, phones, externalId, companyId,
+                addresses.stream().map(MatchProfile::address).toList());
+    }
+
+    static Address address(PostalAddress a) {
+        return new Address(compact(a.postalCode()), a.country() == null ? null : a.country().toUpperCase(),
+                NameKeys.latin(a.line1()), NameKeys.latin(a.city()));
     }
 
     static List<String> keys(CustomerKind kind, List<String> tokens) {
