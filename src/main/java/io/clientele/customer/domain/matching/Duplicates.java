@@ -80,10 +80,12 @@ public class Duplicates {
                         row[7] == null ? null : UUID.fromString((String) row[7]), addresses((String) row[8]));
                 MatchScore s = MatchScorer.score(probe, stored, ((Number) row[1]).doubleValue());
                 if (s.score() >= minScore) {
-                    scored.add(new Scored(UUID.fromString((String) row[0]), s));
+                    scored.add(new Scored(UUID.fromString((String) row[0]), s, ((Number) row[1]).doubleValue()));
                 }
             }
-            scored.sort(Comparator.comparingDouble((Scored m) -> -m.score().score()).thenComparing(Scored::id));
+            // Equal scores (namesakes) rank by spelling closeness, then stably by id.
+            scored.sort(Comparator.comparingDouble((Scored m) -> -m.score().score())
+                    .thenComparingDouble(m -> -m.trigram()).thenComparing(Scored::id));
             List<Scored> top = scored.size() > limit ? scored.subList(0, limit) : scored;
             if (top.isEmpty()) {
                 return Uni.createFrom().item(List.<MatchCandidate>of());
@@ -97,7 +99,7 @@ public class Duplicates {
         });
     }
 
-    private record Scored(UUID id, MatchScore score) {
+    private record Scored(UUID id, MatchScore score, double trigram) {
     }
 
     private static List<String> split(Object joined) {
