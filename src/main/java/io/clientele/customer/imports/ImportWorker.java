@@ -182,13 +182,29 @@ public class ImportWorker {
         ImportFile.Chunk chunk = new ImportFile.Chunk(chunkRow.getInteger("chunk_no"), chunkRow.getInteger("first_row"),
                 chunkRow.getInteger("first_line"), chunkRow.getInteger("row_count"),
                 chunkRow.getBuffer("data").getBytes());
+        ImportJob.Timings t = job.timings();
+        long[] mark = { System.nanoTime() };
         // Parsing and validation are CPU work: off the event loop, back on it for the next statement.
         return vertx.executeBlocking(Uni.createFrom().item(() -> prepare(job, chunk)))
+                .invoke(() -> t.prepare += lap(mark))
                 .chain(prepared -> existing(conn, job, prepared)
                         .chain(existing -> fuzzyMatches(conn, job, prepared, existing))
+                        .invoke(() -> t.lookup += lap(mark))
                         .chain(matched -> vertx.executeBlocking(Uni.createFrom()
                                 .item(() -> planner.plan(job, prepared, matched.customers(), matched.fuzzy())))))
-                .chain(plan -> write(conn, job, chunk, plan));
+                .invoke(() -> t.plan += lap(mark))
+                .chain(plan -> write(conn, job, chunk, plan))
+                .invoke(() -> {
+                    t.write += lap(mark);
+                    t.chunks++;
+                });
+    }
+
+    private static long lap(long[] mark) {
+        long now = System.nanoTime();
+        long elapsed = now - mark[0];
+        mark[0] = now;
+        return elapsed;
     }
 
     private List<ChunkPlanner.Prepared> prepare(ImportJob job, ImportFile.Chunk chunk) {
@@ -426,6 +442,7 @@ public class ImportWorker {
     }
 
     private Uni<Void> complete(SqlConnection conn, ImportJob job) {
+        LOG.infof("import %s completed; this worker's %s", job.id(), job.timings());
         return finish(conn, job.id(), "completed", null, "import.completed");
     }
 
