@@ -159,9 +159,11 @@ public class ImportWorker {
 
     /** One transaction: the next chunk, or the completion of the job when none is left. */
     public Uni<Step> step(ImportJob job) {
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT status, lease_owner FROM customer_import WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(job.id()))
+        // Custom plans: a generic plan cannot see how many keys a chunk looks up and may scan the customer table
+        // instead of probing the GIN indexes (measured: 1.2 s instead of 10 ms per chunk of 2,000 rows).
+        return pool.withTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute()
+                .chain(() -> conn.preparedQuery("SELECT status, lease_owner FROM customer_import WHERE id = $1 FOR UPDATE")
+                        .execute(Tuple.of(job.id())))
                 .chain(rows -> {
                     Row row = rows.size() == 0 ? null : rows.iterator().next();
                     if (row == null || !"running".equals(row.getString("status"))
@@ -257,9 +259,19 @@ public class ImportWorker {
             return Uni.createFrom().item(List.of());
         }
         String lock = job.mapping().policy() == DuplicatePolicy.UPDATE ? " FOR UPDATE" : "";
+        // One index probe per key (a join on the unnested keys): with `email_keys && $3` the planner sees a
+        // 2,000-element array, prices the GIN look-up above a sequential scan and checks every customer
+        // against every key (measured 2.8 s instead of ~10 ms per chunk at 100,000 customers).
         return conn.preparedQuery("SELECT " + CUSTOMER_COLUMNS + """
-                 FROM customer WHERE tenant_id = $1 AND deleted_at IS NULL
-                  AND (external_id = ANY($2) OR email_keys && $3 OR phone_keys && $4)
+                 FROM customer WHERE id IN (
+                       SELECT c.id FROM customer c
+                        WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.external_id = ANY($2)
+                       UNION
+                       SELECT c.id FROM unnest($3::text[]) k JOIN customer c ON c.email_keys @> ARRAY[k]
+                        WHERE c.tenant_id = $1 AND c.deleted_at IS NULL
+                       UNION
+                       SELECT c.id FROM unnest($4::text[]) k JOIN customer c ON c.phone_keys @> ARRAY[k]
+                        WHERE c.tenant_id = $1 AND c.deleted_at IS NULL)
                 ORDER BY created_at, id""" + lock)
                 .execute(Tuple.of(job.tenantId(), keys.externalIds(), keys.emails(), keys.phones()))
                 .map(this::customers);
