@@ -83,9 +83,9 @@ now_ms() { date +%s%3N; }
 
 # --- Data ------------------------------------------------------------------------------------------------------
 # Realistic rows: Latin and Chinese names, quoted last names with commas, UK phones without country code (read with
-# defaultRegion GB), countries, a loyalty attribute. Every 50th row (offset 1) repeats the email of the row 100
-# before it (a duplicate inside the file), every 50th (offset 3) the email of a preloaded customer (a duplicate of
-# the database). The same rows are written as a COPY file of the customer table's shape.
+# defaultRegion GB), countries, a loyalty attribute. Every 50th row (offset 1) repeats the email of the row 2
+# before it with another phone (a duplicate inside the file: an update), every 50th (offset 3) the email of a
+# preloaded customer with the same data (a duplicate of the database: unchanged). The same rows are written as a COPY file of the customer table's shape.
 generate() { # rows offset prefix csv-out copy-out
     awk -v rows="$1" -v offset="$2" -v prefix="$3" -v preload="$PRELOAD" -v tenant="$TENANT" \
         -v csv="$4" -v copy="$5" 'BEGIN {
@@ -104,7 +104,7 @@ generate() { # rows offset prefix csv-out copy-out
             else { f = first[n % 10 + 1]; l = last[int(n / 10) % 10 + 1] }
             quoted = (i % 25 == 4)
             if (quoted) l = l ", Jr."
-            if (i % 50 == 1 && i >= 100) email = prefix (n - 100) "@bench.example"
+            if (i % 50 == 1 && i >= 2) email = prefix (n - 2) "@bench.example"
             else if (i % 50 == 3 && preload > 0) email = "pre" (i % preload) "@bench.example"
             else email = prefix n "@bench.example"
             phone = sprintf("020 7946 %04d", n % 1000)
