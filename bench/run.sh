@@ -60,6 +60,9 @@ BASE_URL=${BASE_URL%/}
 TOKEN_URL=${TOKEN_URL:-http://127.0.0.1:$OIDC_PORT/realms/clientele/protocol/openid-connect/token}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-clientele}
 
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
+
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN_ID=$(date -u +%s)-$$
 RESULTS_DIR=$BENCH_DIR/results
@@ -69,11 +72,8 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/clientele-bench-run.XXXXXX")
 STACK_PID="" WATCHDOG_PID="" TOOL_PID="" SCRATCH_TABLES=0 STACK_LOG=""
 exec > >(tee -a "$OUT") 2>&1
 
-log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "ERROR: $*"; exit 1; }
 
 # --- Cleanup: stop exactly what this script started ----------------------------------------------------------
-alive() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
 cleanup() {
     local rc=$?
     set +e
@@ -84,25 +84,7 @@ cleanup() {
         timeout 15 psql -qX -c "DROP TABLE IF EXISTS bench_insert, bench_read, bench_customer, bench_history, bench_outbox" >/dev/null 2>&1 || true
     fi
     if [[ -n "$STACK_PID" ]]; then
-        log "stopping the local stack (pid $STACK_PID)"
-        kill -TERM "$STACK_PID" 2>/dev/null || true # its shutdown hook stops the service, PostgreSQL, Kafka, Redis
-        local i
-        for ((i = 0; i < 90; i++)); do alive "$STACK_PID" || break; sleep 1; done
-        if alive "$STACK_PID"; then
-            log "stack did not stop in 90 s; killing its process group"
-            kill -KILL -- "-$STACK_PID" 2>/dev/null || true
-        fi
-        # PostgreSQL runs in its own session: if the hook could not stop it, stop it by its pid file.
-        local pidfile=$BENCH_BUILD_DIR/target/local/pg/postmaster.pid pm
-        if [[ -f $pidfile ]]; then
-            pm=$(head -1 "$pidfile")
-            if alive "$pm" && grep -q postgres "/proc/$pm/cmdline" 2>/dev/null; then
-                log "stopping leftover PostgreSQL (pid $pm)"
-                kill -INT "$pm" 2>/dev/null || true
-                for ((i = 0; i < 30; i++)); do alive "$pm" || break; sleep 1; done
-                alive "$pm" && kill -KILL "$pm" 2>/dev/null || true
-            fi
-        fi
+        stop_local_stack
         [[ -n "$STACK_LOG" && -f "$STACK_LOG" ]] && cp "$STACK_LOG" "$RESULTS_DIR/$STAMP.stack.log" 2>/dev/null || true
     fi
     rm -rf "$SCRATCH"
@@ -129,15 +111,6 @@ run_tool() { # out-file command...
 }
 
 # --- Tools -----------------------------------------------------------------------------------------------------
-ensure_tool() { # command debian-package
-    command -v "$1" >/dev/null 2>&1 && return 0
-    [[ $(id -u) == 0 ]] || die "$1 is missing: install the Debian package $2"
-    log "installing $2 (for $1)"
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 300 apt-get install -y -q "$2" >/dev/null 2>&1 \
-        || { timeout 300 apt-get update -q >/dev/null 2>&1 && timeout 300 apt-get install -y -q "$2" >/dev/null 2>&1; } \
-        || die "could not install $2"
-}
 ensure_tool wrk wrk
 ensure_tool pgbench postgresql-client
 ensure_tool psql postgresql-client
@@ -147,24 +120,6 @@ command -v java >/dev/null 2>&1 || die "java (17+) is required"
 [[ $MODE == local ]] && ensure_tool rsync rsync
 
 # --- Helpers -----------------------------------------------------------------------------------------------------
-kv() { sed -nE "s/.*[ ]$2=([^ ]+).*/\1/p" <<<"$1"; } # value of key=value in a result line
-fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, v }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "nan" }'; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-sql() { timeout 60 psql -qAtX -v ON_ERROR_STOP=1 "$@"; }
-
-listener_pid() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
-
-token() {
-    local response t
-    response=$(curl -sS --max-time 10 -d grant_type=client_credentials -d "client_id=$CLIENT_ID" \
-        -d "client_secret=$CLIENT_SECRET" "$TOKEN_URL") || die "token request to $TOKEN_URL failed"
-    t=$(sed -nE 's/.*"access_token":"([^"]+)".*/\1/p' <<<"$response")
-    [[ -n $t ]] || die "no access_token from $TOKEN_URL: $response"
-    printf '%s' "$t"
-}
-
-rss_mb() { awk '/^'"$2"':/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 # CPU accounting per phase, in clock ticks: service JVM, PostgreSQL (postmaster + backends, including exited
 # ones through the postmaster's cutime), the local-stack JVM (Kafka broker, OIDC issuer) + redis, the load tool
@@ -242,41 +197,13 @@ LAST_OTHER=0
 # --- Start or find the stack ---------------------------------------------------------------------------------------
 START_EPOCH=$(date +%s)
 log "Clientele benchmark $STAMP ($MODE mode, $BASE_URL, PostgreSQL $PGHOST:$PGPORT/$PGDATABASE)"
-if [[ $MODE == local ]]; then
-    for port in $PGPORT $KAFKA_PORT $REDIS_PORT $OIDC_PORT $HTTP_PORT; do
-        if [[ -n $(ss -Hltn "sport = :$port" 2>/dev/null) ]]; then
-            die "port $port is taken (another benchmark still running?); choose others with HTTP_PORT, PGPORT, KAFKA_PORT, REDIS_PORT, OIDC_PORT"
-        fi
-    done
-    [[ $BENCH_BUILD_DIR != "$REPO_DIR" ]] || die "BENCH_BUILD_DIR must not be the repository itself"
-    log "copying $REPO_DIR to $BENCH_BUILD_DIR (private build: no clash with target/ of the working tree)"
-    mkdir -p "$BENCH_BUILD_DIR"
-    rsync -a --delete --exclude target --exclude bench/results "$REPO_DIR/" "$BENCH_BUILD_DIR/"
-    if [[ $KEEP_DATA != 1 ]]; then rm -rf "$BENCH_BUILD_DIR/target/local"; fi
-    STACK_LOG=$SCRATCH/stack.log
-    log "building and starting the local stack (./mvnw -Plocal; log: $RESULTS_DIR/$STAMP.stack.log after the run)"
-    # setsid: its own process group, so Ctrl-C here reaches only this script, which then stops the stack in order.
-    (cd "$BENCH_BUILD_DIR" && exec setsid ./mvnw -B $MVN_ARGS -Plocal "-Dclientele.local.http-port=$HTTP_PORT" \
-        "-Dclientele.local.postgres-port=$PGPORT" "-Dclientele.local.kafka-port=$KAFKA_PORT" \
-        "-Dclientele.local.redis-port=$REDIS_PORT" "-Dclientele.local.oidc-port=$OIDC_PORT" \
-        </dev/null >"$STACK_LOG" 2>&1) &
-    STACK_PID=$!
-fi
+[[ $MODE == local ]] && start_local_stack
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 if ge "$LOAD_BEFORE" 0.5; then
     log "note: load average is already $LOAD_BEFORE before the run: other work on this machine makes figures noisy"
 fi
-log "waiting for $BASE_URL/q/health/ready"
-deadline=$(($(date +%s) + READY_TIMEOUT))
-until curl -sf --max-time 3 "$BASE_URL/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
-    if [[ -n "$STACK_PID" ]] && ! alive "$STACK_PID"; then
-        tail -40 "$STACK_LOG" || true
-        die "the local stack exited before becoming ready (log above)"
-    fi
-    (($(date +%s) < deadline)) || die "not ready after ${READY_TIMEOUT}s"
-    sleep 2
-done
+wait_ready
 log "ready after $(($(date +%s) - START_EPOCH)) s"
 sql -c "SELECT 1" >/dev/null || die "cannot reach PostgreSQL at $PGHOST:$PGPORT as $PGUSER"
 

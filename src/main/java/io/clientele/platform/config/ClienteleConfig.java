@@ -25,6 +25,8 @@ public interface ClienteleConfig {
 
     Duplicates duplicates();
 
+    Imports imports();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -64,6 +66,32 @@ public interface ClienteleConfig {
         /** Most events published per relay transaction. */
         @WithDefault("500")
         int batchSize();
+    }
+
+    interface Imports {
+        /** Largest accepted upload in bytes for POST /v1/imports (413 problem+json above it). */
+        @WithDefault("104857600")
+        long maxUploadBytes();
+
+        /** Rows per chunk: the unit of work committed in one transaction (with progress and errors). */
+        @WithDefault("2000")
+        int chunkRows();
+
+        /** How often an idle worker looks for queued jobs (and for jobs whose worker died). */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** How long a worker holds a job without committing a chunk before another replica may take it over. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** Failed attempts at the same chunk before the job is marked failed. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Whether this replica processes import jobs (uploads and reads work either way). */
+        @WithDefault("true")
+        boolean workerEnabled();
     }
 
     interface Security {

@@ -160,7 +160,7 @@ public class ProblemMappers {
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")");
     }
 
-    static String pointer(List<JsonMappingException.Reference> path) {
+    public static String pointer(List<JsonMappingException.Reference> path) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : path) {
             sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));

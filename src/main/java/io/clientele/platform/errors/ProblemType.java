@@ -23,6 +23,7 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     VALIDATION_FAILED(422, "Validation failed"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
+    INVALID_IMPORT_FILE(422, "Invalid import file"),
     PRECONDITION_REQUIRED(428, "Precondition required"),
     TOO_MANY_REQUESTS(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal error"),

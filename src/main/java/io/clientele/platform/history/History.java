@@ -22,6 +22,8 @@ import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The change history every module writes through: one entry per change with the field-level diff,
@@ -44,31 +46,98 @@ public class History {
     }
 
     /**
-     * Records a change; must run inside its transaction. {@code before} is null for a create,
-     * {@code after} the representation after the change (for a delete, the last state).
+     * One change as a row of change_history, ready to insert: the single definition of what an entry holds.
+     * {@code before} is null for a create, {@code after} the representation after the change (for a delete,
+     * the last state); either may already be a {@link JsonNode}.
      */
-    public Uni<Void> record(Caller caller, String correlationId, ChangeSource source, String entityType,
-            UUID entityId, long version, String operation, Object before, Object after) {
-        JsonNode beforeTree = before == null ? null : mapper.valueToTree(before);
-        JsonNode afterTree = mapper.valueToTree(after);
+    public record Row(String tenantId, String entityType, UUID entityId, long version, String operation,
+            String source, String actor, String clientId, String correlationId, Instant occurredAt, ObjectNode entry) {
+    }
+
+    public Row row(Caller caller, String correlationId, ChangeSource source, String entityType, UUID entityId,
+            long version, String operation, Object before, Object after) {
+        JsonNode beforeTree = before == null ? null : tree(before);
+        JsonNode afterTree = tree(after);
         List<FieldChange> changes = operation.equals("delete") ? List.of()
                 : Diff.of(beforeTree, afterTree, NOT_DIFFED);
         ObjectNode entry = mapper.createObjectNode();
         entry.set("changes", mapper.valueToTree(changes));
         entry.set("snapshot", afterTree);
+        return new Row(caller.tenantId(), entityType, entityId, version, operation, source.apiName(),
+                caller.subject(), caller.clientId(), correlationId, TenantRecord.now(), entry);
+    }
+
+    private JsonNode tree(Object value) {
+        return value instanceof JsonNode node ? node : mapper.valueToTree(value);
+    }
+
+    /** Records a change; must run inside its transaction. See {@link #row} for the arguments. */
+    public Uni<Void> record(Caller caller, String correlationId, ChangeSource source, String entityType,
+            UUID entityId, long version, String operation, Object before, Object after) {
+        Row row = row(caller, correlationId, source, entityType, entityId, version, operation, before, after);
         ChangeRecord record = new ChangeRecord();
-        record.tenantId = caller.tenantId();
-        record.entityType = entityType;
-        record.entityId = entityId;
-        record.version = version;
-        record.operation = operation;
-        record.source = source.apiName();
-        record.actor = caller.subject();
-        record.clientId = caller.clientId();
-        record.correlationId = correlationId;
-        record.occurredAt = TenantRecord.now();
-        record.entry = mapper.convertValue(entry, ENTRY);
+        record.tenantId = row.tenantId();
+        record.entityType = row.entityType();
+        record.entityId = row.entityId();
+        record.version = row.version();
+        record.operation = row.operation();
+        record.source = row.source();
+        record.actor = row.actor();
+        record.clientId = row.clientId();
+        record.correlationId = row.correlationId();
+        record.occurredAt = row.occurredAt();
+        record.entry = mapper.convertValue(row.entry(), ENTRY);
         return record.persist().replaceWithVoid();
+    }
+
+    /**
+     * Records many changes with one statement on {@code connection}, inside its transaction (bulk writers
+     * such as imports, which bypass Hibernate for throughput); rows keep their order in {@code seq}.
+     */
+    public Uni<Void> recordAll(SqlConnection connection, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = rows.size();
+        String[] tenants = new String[n];
+        String[] types = new String[n];
+        UUID[] ids = new UUID[n];
+        Long[] versions = new Long[n];
+        String[] operations = new String[n];
+        String[] sources = new String[n];
+        String[] actors = new String[n];
+        String[] clients = new String[n];
+        String[] correlations = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] entries = new String[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                Row r = rows.get(i);
+                tenants[i] = r.tenantId();
+                types[i] = r.entityType();
+                ids[i] = r.entityId();
+                versions[i] = r.version();
+                operations[i] = r.operation();
+                sources[i] = r.source();
+                actors[i] = r.actor();
+                clients[i] = r.clientId();
+                correlations[i] = r.correlationId();
+                times[i] = r.occurredAt().atOffset(ZoneOffset.UTC);
+                entries[i] = mapper.writeValueAsString(r.entry());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("history entry is not serialisable", e);
+        }
+        return connection.preparedQuery("""
+                INSERT INTO change_history (tenant_id, entity_type, entity_id, version, operation, source, actor,
+                                            client_id, correlation_id, occurred_at, entry)
+                SELECT t, et, id, v, op, src, a, cl, co, at, e::jsonb
+                  FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int8[], $5::text[], $6::text[], $7::text[],
+                              $8::text[], $9::text[], $10::timestamptz[], $11::text[])
+                       WITH ORDINALITY AS r(t, et, id, v, op, src, a, cl, co, at, e, n)
+                 ORDER BY n
+                """).execute(Tuple.from(new Object[] { tenants, types, ids, versions, operations, sources, actors,
+                clients, correlations, times, entries })).replaceWithVoid();
     }
 
     /** Entries of one record, newest first, after the keyset condition {@code where}. */

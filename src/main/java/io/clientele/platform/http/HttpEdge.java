@@ -14,17 +14,24 @@ import io.vertx.ext.web.Router;
 
 /**
  * Runs first for every HTTP request, before authentication: assigns the request id (echoed on every
- * response, including 401s and /q endpoints) and rejects oversize bodies with a problem+json 413.
+ * response, including 401s and /q endpoints) and rejects oversize bodies with a problem+json 413: file uploads
+ * ({@code POST /v1/imports}) up to {@code clientele.imports.max-upload-bytes}, every other body up to
+ * {@code clientele.http.max-json-body}.
  */
 @ApplicationScoped
 public class HttpEdge {
 
     private final Problems problems;
+    /** The one route that takes files; everything else is JSON. */
+    static final String UPLOAD_PATH = "/v1/imports";
+
     private final long maxJsonBody;
+    private final long maxUpload;
 
     HttpEdge(Problems problems, ClienteleConfig config) {
         this.problems = problems;
         this.maxJsonBody = config.http().maxJsonBody();
+        this.maxUpload = config.imports().maxUploadBytes();
     }
 
     void install(@Observes Router router) {
@@ -34,9 +41,11 @@ public class HttpEdge {
             ctx.request().headers().set(RequestIds.HEADER, requestId);
             ctx.response().putHeader(RequestIds.HEADER, requestId);
             MDC.put("requestId", requestId);
-            if (hasBody(ctx.request().method()) && tooLarge(ctx.request().getHeader("Content-Length"))) {
+            long limit = ctx.request().method() == HttpMethod.POST && UPLOAD_PATH.equals(ctx.request().path())
+                    ? maxUpload : maxJsonBody;
+            if (hasBody(ctx.request().method()) && tooLarge(ctx.request().getHeader("Content-Length"), limit)) {
                 String body = problems.body(ProblemType.PAYLOAD_TOO_LARGE,
-                        "the body exceeds " + maxJsonBody + " bytes", ctx.request().path(), requestId,
+                        "the body exceeds " + limit + " bytes", ctx.request().path(), requestId,
                         java.util.List.of(), java.util.Map.of());
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problems.MEDIA_TYPE)
                         .putHeader("Connection", "close").end(body);
@@ -50,12 +59,12 @@ public class HttpEdge {
         return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     }
 
-    private boolean tooLarge(String contentLength) {
+    private static boolean tooLarge(String contentLength, long limit) {
         if (contentLength == null) {
             return false;
         }
         try {
-            return Long.parseLong(contentLength.trim()) > maxJsonBody;
+            return Long.parseLong(contentLength.trim()) > limit;
         } catch (NumberFormatException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "invalid Content-Length");
         }
