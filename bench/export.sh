@@ -36,21 +36,9 @@ SERVICE_HEAP=${SERVICE_HEAP:-512m}
 MVN_ARGS=${MVN_ARGS:-}
 READY_TIMEOUT=${READY_TIMEOUT:-900}
 MAX_SECONDS=${MAX_SECONDS:-3600}
-CLIENT_ID=${CLIENT_ID:-demo-partner}
-CLIENT_SECRET=${CLIENT_SECRET:-demo-partner-secret}
-TENANT=${TENANT:-demo}
-if [[ -n "${BASE_URL:-}" ]]; then
-    MODE=external
-    PGPORT=${PGPORT:-15432} OIDC_PORT=${OIDC_PORT:-18180}
-else
-    MODE=local
-    HTTP_PORT=${HTTP_PORT:-27080} PGPORT=${PGPORT:-27432} KAFKA_PORT=${KAFKA_PORT:-27092}
-    REDIS_PORT=${REDIS_PORT:-27379} OIDC_PORT=${OIDC_PORT:-27180}
-    BASE_URL=http://127.0.0.1:$HTTP_PORT
-fi
-BASE_URL=${BASE_URL%/}
-TOKEN_URL=${TOKEN_URL:-http://127.0.0.1:$OIDC_PORT/realms/clientele/protocol/openid-connect/token}
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-clientele}
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
+endpoints 27
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR=$BENCH_DIR/results
@@ -62,7 +50,6 @@ exec > >(tee -a "$OUT") 2>&1
 
 log() { printf '[export-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "ERROR: $*"; exit 1; }
-alive() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
 
 cleanup() {
     local rc=$? p i
@@ -103,21 +90,10 @@ JSTAT=$(command -v jstat || true)
 [[ $MODE == local ]] && { command -v rsync >/dev/null 2>&1 || die "rsync is required in local mode"; }
 
 sql() { timeout 1800 psql -qAtX -v ON_ERROR_STOP=1 "$@"; }
-listener_pid() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
-fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, v }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "nan" }'; }
 now() { date +%s.%N; }
 per_second() { awk -v n="$1" -v s="$2" 'BEGIN { print n / s }'; }
 megabytes() { awk -v b="$1" 'BEGIN { print b / 1048576 }'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
-token() {
-    local response t
-    response=$(curl -sS --max-time 10 -d grant_type=client_credentials -d "client_id=$CLIENT_ID" \
-        -d "client_secret=$CLIENT_SECRET" "$TOKEN_URL") || die "token request to $TOKEN_URL failed"
-    t=$(sed -nE 's/.*"access_token":"([^"]+)".*/\1/p' <<<"$response")
-    [[ -n $t ]] || die "no access_token from $TOKEN_URL: $response"
-    printf '%s' "$t"
-}
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 cpu_seconds() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'; }
 # Heap in use (young + old, MB) from one jstat sample; "?" without jstat.
@@ -127,29 +103,9 @@ heap_mb() { [[ -n $JSTAT ]] && "$JSTAT" -gc "$1" | awk 'NR == 2 { printf "%.0f",
 START_EPOCH=$(date +%s)
 log "Clientele export benchmark $STAMP ($MODE mode, $BASE_URL, PostgreSQL $PGHOST:$PGPORT/$PGDATABASE, $ROWS rows)"
 if [[ $MODE == local ]]; then
-    for port in $PGPORT $KAFKA_PORT $REDIS_PORT $OIDC_PORT $HTTP_PORT; do
-        [[ -z $(ss -Hltn "sport = :$port" 2>/dev/null) ]] || die "port $port is taken; choose others with HTTP_PORT, PGPORT, KAFKA_PORT, REDIS_PORT, OIDC_PORT"
-    done
-    [[ $BENCH_BUILD_DIR != "$REPO_DIR" ]] || die "BENCH_BUILD_DIR must not be the repository itself"
-    log "copying $REPO_DIR to $BENCH_BUILD_DIR (private build)"
-    mkdir -p "$BENCH_BUILD_DIR"
-    rsync -a --delete --exclude target --exclude bench/results "$REPO_DIR/" "$BENCH_BUILD_DIR/"
-    [[ $KEEP_DATA == 1 ]] || rm -rf "$BENCH_BUILD_DIR/target/local"
-    STACK_LOG=$SCRATCH/stack.log
-    log "building and starting the local stack (./mvnw -Plocal, service heap -Xmx$SERVICE_HEAP)"
-    (cd "$BENCH_BUILD_DIR" && exec setsid ./mvnw -B $MVN_ARGS -Plocal "-Dclientele.local.http-port=$HTTP_PORT" \
-        "-Dclientele.local.postgres-port=$PGPORT" "-Dclientele.local.kafka-port=$KAFKA_PORT" \
-        "-Dclientele.local.redis-port=$REDIS_PORT" "-Dclientele.local.oidc-port=$OIDC_PORT" \
-        "-Dclientele.local.heap=$SERVICE_HEAP" </dev/null >"$STACK_LOG" 2>&1) &
-    STACK_PID=$!
+    start_local_stack "-Dclientele.local.heap=$SERVICE_HEAP"
 fi
-log "waiting for $BASE_URL/q/health/ready"
-deadline=$(($(date +%s) + READY_TIMEOUT))
-until curl -sf --max-time 3 "$BASE_URL/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
-    if [[ -n "$STACK_PID" ]] && ! alive "$STACK_PID"; then tail -40 "$STACK_LOG" || true; die "the local stack exited before becoming ready"; fi
-    (($(date +%s) < deadline)) || die "not ready after ${READY_TIMEOUT}s"
-    sleep 2
-done
+wait_ready
 log "ready after $(($(date +%s) - START_EPOCH)) s"
 sql -c "SELECT 1" >/dev/null || die "cannot reach PostgreSQL at $PGHOST:$PGPORT as $PGUSER"
 SERVICE_PID=$(listener_pid "${BASE_URL##*:}")

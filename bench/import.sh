@@ -30,24 +30,10 @@ READY_TIMEOUT=${READY_TIMEOUT:-900}
 BENCH_BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/clientele-bench-import}
 KEEP_DATA=${KEEP_DATA:-0}
 MVN_ARGS=${MVN_ARGS:-}
-CLIENT_ID=${CLIENT_ID:-demo-partner}
-CLIENT_SECRET=${CLIENT_SECRET:-demo-partner-secret}
-TENANT=${TENANT:-demo}
-if [[ -n "${BASE_URL:-}" ]]; then
-    MODE=external
-    PGPORT=${PGPORT:-15432} OIDC_PORT=${OIDC_PORT:-18180}
-else
-    MODE=local
-    HTTP_PORT=${HTTP_PORT:-24080} PGPORT=${PGPORT:-24432} KAFKA_PORT=${KAFKA_PORT:-24092}
-    REDIS_PORT=${REDIS_PORT:-24379} OIDC_PORT=${OIDC_PORT:-24180}
-    BASE_URL=http://127.0.0.1:$HTTP_PORT
-fi
-BASE_URL=${BASE_URL%/}
-TOKEN_URL=${TOKEN_URL:-http://127.0.0.1:$OIDC_PORT/realms/clientele/protocol/openid-connect/token}
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-clientele}
 
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
+endpoints 24
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR=$BENCH_DIR/results

@@ -1,7 +1,28 @@
 #!/usr/bin/env bash
-# Shared functions of the benchmark scripts (bench/run.sh, bench/import.sh); sourced, not run.
+# Shared functions of the benchmark scripts (bench/run.sh, import.sh, export.sh, match.sh); sourced, not run.
 # The caller sets: BENCH_DIR, REPO_DIR, BASE_URL, TOKEN_URL, CLIENT_ID, CLIENT_SECRET, and for a local stack
 # BENCH_BUILD_DIR, KEEP_DATA, MVN_ARGS, RESULTS_DIR, STAMP, SCRATCH, READY_TIMEOUT and the *_PORT variables.
+
+# Sets MODE, the ports, BASE_URL, TOKEN_URL, the demo client and the psql environment. With BASE_URL given, the
+# scripts measure that running stack (external mode); otherwise a local stack on ports <prefix>080, <prefix>432,
+# <prefix>092, <prefix>379 and <prefix>180, each overridable (HTTP_PORT, PGPORT, KAFKA_PORT, REDIS_PORT, OIDC_PORT).
+endpoints() { # port-prefix, e.g. 24
+    CLIENT_ID=${CLIENT_ID:-demo-partner}
+    CLIENT_SECRET=${CLIENT_SECRET:-demo-partner-secret}
+    TENANT=${TENANT:-demo}
+    if [[ -n "${BASE_URL:-}" ]]; then
+        MODE=external
+        PGPORT=${PGPORT:-15432} OIDC_PORT=${OIDC_PORT:-18180}
+    else
+        MODE=local
+        HTTP_PORT=${HTTP_PORT:-${1}080} PGPORT=${PGPORT:-${1}432} KAFKA_PORT=${KAFKA_PORT:-${1}092}
+        REDIS_PORT=${REDIS_PORT:-${1}379} OIDC_PORT=${OIDC_PORT:-${1}180}
+        BASE_URL=http://127.0.0.1:$HTTP_PORT
+    fi
+    BASE_URL=${BASE_URL%/}
+    TOKEN_URL=${TOKEN_URL:-http://127.0.0.1:$OIDC_PORT/realms/clientele/protocol/openid-connect/token}
+    export PGHOST=${PGHOST:-127.0.0.1} PGPORT PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-clientele}
+}
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "ERROR: $*"; exit 1; }
@@ -35,8 +56,8 @@ token() {
 
 rss_mb() { awk '/^'"$2"':/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
-# Copies the tree to $BENCH_BUILD_DIR and starts ./mvnw -Plocal there on the benchmark ports; sets STACK_PID and
-# STACK_LOG. Refuses to start when a port is taken.
+# Copies the tree to $BENCH_BUILD_DIR and starts ./mvnw -Plocal there on the benchmark ports (extra arguments go to
+# Maven, e.g. -Dclientele.local.heap=256m); sets STACK_PID and STACK_LOG. Refuses to start when a port is taken.
 start_local_stack() {
     local port
     for port in $PGPORT $KAFKA_PORT $REDIS_PORT $OIDC_PORT $HTTP_PORT; do
@@ -54,7 +75,7 @@ start_local_stack() {
     # setsid: its own process group, so Ctrl-C here reaches only this script, which then stops the stack in order.
     (cd "$BENCH_BUILD_DIR" && exec setsid ./mvnw -B $MVN_ARGS -Plocal "-Dclientele.local.http-port=$HTTP_PORT" \
         "-Dclientele.local.postgres-port=$PGPORT" "-Dclientele.local.kafka-port=$KAFKA_PORT" \
-        "-Dclientele.local.redis-port=$REDIS_PORT" "-Dclientele.local.oidc-port=$OIDC_PORT" \
+        "-Dclientele.local.redis-port=$REDIS_PORT" "-Dclientele.local.oidc-port=$OIDC_PORT" "$@" \
         </dev/null >"$STACK_LOG" 2>&1) &
     STACK_PID=$!
 }
