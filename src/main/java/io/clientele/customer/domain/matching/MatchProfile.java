@@ -19,8 +19,8 @@ import io.clientele.customer.domain.PostalAddress;
  *
  * <p>Blocking keys, each prefixed with the kind ("p" person, "c" company) so people never block
  * with companies: {@code n:} the sorted tokens (word order does not matter), {@code s:} the
- * sorted phonetic codes of first and last token (spelling variants), {@code i:} the phonetic
- * code of one of them plus the other's initial (a typo in either), {@code j:} the tokens joined,
+ * sorted phonetic codes of first and last token (spelling variants), more {@code n:} keys with
+ * one letter deleted from the first or the last token (one typo in either, any kind), {@code j:} the tokens joined,
  * forwards and backwards (split or joined words, "Anne Marie" / "Annemarie", surname first or last).
  */
 public record MatchProfile(
@@ -35,7 +35,7 @@ public record MatchProfile(
         List<Address> addresses) {
 
     /** Bump when the keys or tokens are computed differently; stored rows are then re-keyed. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** An address reduced to what compares: postal code, country and the first line in ASCII. */
     public record Address(String postalCode, String country, String line1, String city) {
@@ -102,13 +102,30 @@ public record MatchProfile(
         String pf = NameKeys.phonetic(first);
         String pl = NameKeys.phonetic(last);
         keys.add(k + "s:" + (pf.compareTo(pl) <= 0 ? pf + "|" + pl : pl + "|" + pf));
-        keys.add(k + "i:" + pf + ":" + last.charAt(0));
-        keys.add(k + "i:" + pl + ":" + first.charAt(0));
+        // One edit apart (a letter dropped, added, changed or two swapped): both sides' one-deletion
+        // variants meet, or one side's variant is the other's name (the n: key).
+        for (String variant : deletions(first)) {
+            keys.add(k + "n:" + NameKeys.sortedKey(List.of(variant, last)));
+        }
+        for (String variant : deletions(last)) {
+            keys.add(k + "n:" + NameKeys.sortedKey(List.of(first, variant)));
+        }
         keys.add(k + "j:" + String.join("", tokens));
         List<String> reversed = new ArrayList<>(tokens);
         java.util.Collections.reverse(reversed);
         keys.add(k + "j:" + String.join("", reversed));
         return List.copyOf(new java.util.TreeSet<>(keys));
+    }
+
+    /** The token with one letter removed, each way; none for tokens shorter than 3 letters. */
+    private static List<String> deletions(String token) {
+        List<String> out = new ArrayList<>();
+        if (token.length() >= 3) {
+            for (int i = 0; i < token.length(); i++) {
+                out.add(token.substring(0, i) + token.substring(i + 1));
+            }
+        }
+        return out;
     }
 
     /** Whether both have a name and their phonetic first/last pair is the same. */
@@ -118,7 +135,7 @@ public record MatchProfile(
     }
 
     boolean sameTokens(MatchProfile other) {
-        return !tokens.isEmpty() && Objects.equals(key("n:"), other.key("n:"));
+        return !tokens.isEmpty() && NameKeys.sortedKey(tokens).equals(NameKeys.sortedKey(other.tokens));
     }
 
     private String key(String kind) {
