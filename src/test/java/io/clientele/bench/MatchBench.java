@@ -77,7 +77,9 @@ public final class MatchBench {
             { "González", "Gonzalez" }, { "Pérez", "Perez" }, { "Sánchez", "Sanchez" } };
     private static final String[][] ZH_LAST = { { "王", "Wang" }, { "李", "Li" }, { "张", "Zhang" }, { "刘", "Liu" },
             { "陈", "Chen" }, { "杨", "Yang" }, { "赵", "Zhao" }, { "黄", "Huang" }, { "周", "Zhou" }, { "吴", "Wu" },
-            { "徐", "Xu" }, { "孙", "Sun" }, { "胡", "Hu" }, { "朱", "Zhu" }, { "高", "Gao" } };
+            { "徐", "Xu" }, { "孙", "Sun" }, { "胡", "Hu" }, { "朱", "Zhu" }, { "高", "Gao" }, { "马", "Ma" },
+            { "罗", "Luo" }, { "梁", "Liang" }, { "宋", "Song" }, { "郑", "Zheng" }, { "谢", "Xie" }, { "韩", "Han" },
+            { "唐", "Tang" }, { "冯", "Feng" }, { "于", "Yu" } };
     private static final String[][] ZH_FIRST = { { "伟", "Wei" }, { "芳", "Fang" }, { "娜", "Na" },
             { "秀英", "Xiuying" }, { "敏", "Min" }, { "静", "Jing" }, { "强", "Qiang" }, { "磊", "Lei" },
             { "军", "Jun" }, { "洋", "Yang" }, { "勇", "Yong" }, { "艳", "Yan" }, { "杰", "Jie" }, { "涛", "Tao" },
@@ -85,10 +87,18 @@ public final class MatchBench {
             { "小明", "Xiaoming" }, { "建华", "Jianhua" }, { "志强", "Zhiqiang" }, { "丽娟", "Lijuan" } };
     private static final String[][] RU_FIRST = { { "Иван", "Ivan" }, { "Сергей", "Sergey" }, { "Ольга", "Olga" },
             { "Анна", "Anna" }, { "Михаил", "Mikhail" }, { "Наталья", "Natalya" }, { "Алексей", "Alexey" },
-            { "Елена", "Elena" } };
+            { "Елена", "Elena" }, { "Дмитрий", "Dmitry" }, { "Андрей", "Andrey" }, { "Николай", "Nikolay" },
+            { "Владимир", "Vladimir" }, { "Татьяна", "Tatyana" }, { "Мария", "Maria" }, { "Екатерина", "Ekaterina" },
+            { "Юлия", "Yulia" }, { "Павел", "Pavel" }, { "Виктор", "Viktor" }, { "Светлана", "Svetlana" },
+            { "Ирина", "Irina" } };
     private static final String[][] RU_LAST = { { "Иванов", "Ivanov" }, { "Петров", "Petrov" },
             { "Смирнов", "Smirnov" }, { "Кузнецов", "Kuznetsov" }, { "Попов", "Popov" }, { "Соколов", "Sokolov" },
-            { "Лебедев", "Lebedev" }, { "Козлов", "Kozlov" } };
+            { "Лебедев", "Lebedev" }, { "Козлов", "Kozlov" }, { "Новиков", "Novikov" }, { "Морозов", "Morozov" },
+            { "Волков", "Volkov" }, { "Соловьёв", "Solovyov" }, { "Васильев", "Vasilyev" }, { "Зайцев", "Zaytsev" },
+            { "Павлов", "Pavlov" }, { "Семёнов", "Semyonov" }, { "Голубев", "Golubev" },
+            { "Виноградов", "Vinogradov" }, { "Богданов", "Bogdanov" }, { "Воробьёв", "Vorobyov" },
+            { "Фёдоров", "Fyodorov" }, { "Михайлов", "Mikhaylov" }, { "Беляев", "Belyaev" },
+            { "Тарасов", "Tarasov" } };
     private static final String[] SUFFIXES = { "", "", "", "son", "s", "ford", "ley", "ton", "wood", "field",
             "man", "er", "ing", "well", "by" };
     private static final String[] DOMAINS = { "example.com", "mail.example", "corp.example", "post.example" };
@@ -260,9 +270,9 @@ public final class MatchBench {
         };
         String[] first = firsts[random.nextInt(firsts.length)];
         String[] last = lasts[random.nextInt(lasts.length)];
-        // Widen the small name lists to a realistic spread of namesakes (about 20 per full name per
-        // 100,000 people instead of 200): derived surnames, and two-character Chinese given names.
-        if (culture.equals("zh") && first[0].length() == 1 && random.nextBoolean()) {
+        // Widen the small name lists towards a realistic spread of namesakes: derived surnames, and
+        // (4 times in 5) two-character Chinese given names.
+        if (culture.equals("zh") && first[0].length() == 1 && random.nextInt(5) > 0) {
             String[] second = ZH_FIRST[random.nextInt(ZH_FIRST.length)];
             if (second[0].length() == 1) {
                 first = new String[] { first[0] + second[0], first[1] + second[1].toLowerCase(Locale.ROOT) };
