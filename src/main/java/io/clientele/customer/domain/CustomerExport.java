@@ -1,17 +1,11 @@
 package io.clientele.customer.domain;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.persistence.PositionalSql;
@@ -34,26 +28,18 @@ public class CustomerExport {
     }
 
     // Marked so the statement is easy to find in pg_stat_activity.
-    private static final String COLUMNS = "/* customer-export */ SELECT id, kind, display_name, first_name,"
-            + " last_name, name, company_id, CAST(contacts AS text) AS contacts,"
-            + " CAST(attributes AS text) AS attributes, owner_id, lifecycle_stage, external_id, version,"
-            + " created_at, updated_at";
+    private static final String COLUMNS = "/* customer-export */ SELECT " + CustomerRows.COLUMNS;
     private static final String TAGS = ", ARRAY(SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id"
             + " WHERE ct.customer_id = customer.id AND ct.tenant_id = customer.tenant_id"
             + " ORDER BY lower(t.name), t.name) AS tags";
 
     private final RowStreams rows;
-    private final ObjectReader contacts;
-    private final ObjectReader attributes;
+    private final CustomerRows customers;
     private final int fetchSize;
 
-    CustomerExport(RowStreams rows, ObjectMapper mapper, ClienteleConfig config) {
+    CustomerExport(RowStreams rows, CustomerRows customers, ClienteleConfig config) {
         this.rows = rows;
-        // Stored JSON is the service's own output; unknown members (from a newer version) are not an error here.
-        ObjectReader lenient = mapper.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        this.contacts = lenient.forType(Contacts.class);
-        this.attributes = lenient.forType(new TypeReference<LinkedHashMap<String, Object>>() {
-        });
+        this.customers = customers;
         this.fetchSize = config.export().fetchSize();
     }
 
@@ -70,31 +56,8 @@ public class CustomerExport {
     }
 
     private Exported toExported(Row row, boolean withTags) {
-        Customer c = new Customer();
-        c.id = row.getUUID("id");
-        c.kind = row.getString("kind");
-        c.displayName = row.getString("display_name");
-        c.firstName = row.getString("first_name");
-        c.lastName = row.getString("last_name");
-        c.name = row.getString("name");
-        c.companyId = row.getUUID("company_id");
-        c.contacts = read(contacts, row.getString("contacts"));
-        c.attributes = read(attributes, row.getString("attributes"));
-        c.ownerId = row.getString("owner_id");
-        c.lifecycleStage = row.getString("lifecycle_stage");
-        c.externalId = row.getString("external_id");
-        c.version = row.getLong("version");
-        c.createdAt = row.getOffsetDateTime("created_at").toInstant();
-        c.updatedAt = row.getOffsetDateTime("updated_at").toInstant();
+        Customer c = customers.customer(row);
         List<String> tags = withTags ? List.of(row.getArrayOfStrings("tags")) : List.of();
         return new Exported(c, tags);
-    }
-
-    private static <T> T read(ObjectReader reader, String json) {
-        try {
-            return reader.readValue(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a stored customer holds invalid JSON", e);
-        }
     }
 }

@@ -23,8 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.clientele.customer.domain.Contacts;
 import io.clientele.customer.domain.Customer;
+import io.clientele.customer.domain.CustomerRows;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.history.History;
 import io.clientele.platform.outbox.DomainEvent;
@@ -75,6 +75,7 @@ public class ImportWorker {
     private final History history;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final CustomerRows customerRows;
     private final Vertx vertx;
     private final ClienteleConfig.Imports config;
     private final String replica = UUID.randomUUID().toString().substring(0, 8);
@@ -83,7 +84,8 @@ public class ImportWorker {
     private long timerId = -1;
 
     ImportWorker(Pool pool, ChunkPlanner planner, FuzzyImportMatcher fuzzy, History history, Outbox outbox,
-            ObjectMapper json, Vertx vertx, ClienteleConfig config) {
+            ObjectMapper json, CustomerRows customerRows, Vertx vertx, ClienteleConfig config) {
+        this.customerRows = customerRows;
         this.pool = pool;
         this.planner = planner;
         this.fuzzy = fuzzy;
@@ -263,10 +265,7 @@ public class ImportWorker {
         return rows;
     }
 
-    private static final String CUSTOMER_COLUMNS = """
-            id, kind, display_name, first_name, last_name, name, company_id, contacts::text AS contacts,
-            attributes::text AS attributes, owner_id, lifecycle_stage, external_id, version, created_at, updated_at,
-            created_by, updated_by""";
+    private static final String CUSTOMER_COLUMNS = CustomerRows.COLUMNS + "\n";
 
     /** Active customers holding any natural key of the chunk, oldest first; locked when the chunk may update them. */
     private Uni<List<Customer>> existing(SqlConnection conn, ImportJob job, List<ChunkPlanner.Prepared> prepared) {
@@ -322,33 +321,8 @@ public class ImportWorker {
 
     private List<Customer> customers(RowSet<Row> rows) {
         List<Customer> out = new ArrayList<>(rows.size());
-        try {
-            for (Row r : rows) {
-                Customer c = new Customer();
-                c.id = r.getUUID("id");
-                c.tenantId = null;
-                c.kind = r.getString("kind");
-                c.displayName = r.getString("display_name");
-                c.firstName = r.getString("first_name");
-                c.lastName = r.getString("last_name");
-                c.name = r.getString("name");
-                c.companyId = r.getUUID("company_id");
-                c.contacts = json.readValue(r.getString("contacts"), Contacts.class);
-                c.attributes = new LinkedHashMap<>(json.readValue(r.getString("attributes"), MAP));
-                c.ownerId = r.getString("owner_id");
-                c.lifecycleStage = r.getString("lifecycle_stage");
-                c.externalId = r.getString("external_id");
-                c.version = r.getLong("version");
-                c.createdAt = r.getOffsetDateTime("created_at").toInstant();
-                c.updatedAt = r.getOffsetDateTime("updated_at").toInstant();
-                c.createdBy = r.getString("created_by");
-                c.updatedBy = r.getString("updated_by");
-                c.emailKeys = c.contacts.emails().stream().map(e -> e.address()).toArray(String[]::new);
-                c.phoneKeys = c.contacts.phones().stream().map(p -> p.number()).toArray(String[]::new);
-                out.add(c);
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("customer row holds invalid JSON", e);
+        for (Row r : rows) {
+            out.add(customerRows.customer(r));
         }
         return out;
     }
