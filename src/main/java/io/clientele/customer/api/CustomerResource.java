@@ -125,7 +125,7 @@ public class CustomerResource {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
         }
         int max = Params.intBetween("limit", limit, 10, 1, 50);
-        Double min = score(minScore);
+        Double min = Params.numberBetween("minScore", minScore, 0, 1);
         CustomerDraft probe = mapper.toProbe(body);
         return callers.current().chain(caller -> duplicates.match(caller, probe, null, min, max))
                 .map(result -> Response.ok(matchBody(result)).build());
@@ -139,7 +139,7 @@ public class CustomerResource {
             @QueryParam("minScore") String minScore) {
         UUID uuid = Params.uuid(id);
         int max = Params.intBetween("limit", limit, 10, 1, 50);
-        Double min = score(minScore);
+        Double min = Params.numberBetween("minScore", minScore, 0, 1);
         return callers.current().chain(caller -> customers.get(caller, uuid)
                 .chain(c -> duplicates.match(caller, c.toDraft(), c.id, min, max)))
                 .map(result -> Response.ok(matchBody(result)).build());
@@ -179,21 +179,6 @@ public class CustomerResource {
         body.put("thresholds", Map.of("possible", result.settings().possibleThreshold,
                 "likely", result.settings().likelyThreshold));
         return body;
-    }
-
-    private static Double score(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            double d = Double.parseDouble(value);
-            if (d >= 0 && d <= 1) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ProblemException.invalidParameter("minScore must be a number from 0 to 1");
     }
 
     static DuplicatePolicy policy(String value, boolean mergeAllowed) {

@@ -1,6 +1,9 @@
 package io.clientele.customer.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,6 +69,11 @@ public class CustomerService {
      */
     @WithTransaction
     public Uni<Written> create(Caller caller, String requestId, CustomerDraft draft, DuplicatePolicy policy) {
+        if (policy == DuplicatePolicy.ALLOW) {
+            // Nothing to check: no need for the tenant's settings either.
+            return checkReferences(caller, draft, null)
+                    .chain(() -> insert(caller, requestId, draft)).map(c -> new Written(c, true));
+        }
         return checkReferences(caller, draft, null)
                 .chain(() -> duplicates.settings(caller.tenantId()))
                 .chain(settings -> {
@@ -183,10 +191,10 @@ public class CustomerService {
     @WithTransaction
     public Uni<Customer> merge(Caller caller, String requestId, UUID id, Precondition precondition,
             List<UUID> mergeIds, Survivorship.Rule rule, Map<String, UUID> choices) {
-        List<UUID> all = new java.util.ArrayList<>(mergeIds);
+        List<UUID> all = new ArrayList<>(mergeIds);
         all.add(id);
         return customers.lockAll(caller.tenantId(), all).chain(locked -> {
-            Map<UUID, Customer> byId = new java.util.HashMap<>();
+            Map<UUID, Customer> byId = new HashMap<>();
             locked.forEach(c -> byId.put(c.id, c));
             Customer survivor = byId.get(id);
             if (survivor == null || survivor.deletedAt != null) {
@@ -195,7 +203,7 @@ public class CustomerService {
                 }).replaceWith((Customer) null);
             }
             precondition.check(survivor.version);
-            List<Customer> others = new java.util.ArrayList<>();
+            List<Customer> others = new ArrayList<>();
             for (int i = 0; i < mergeIds.size(); i++) {
                 Customer other = byId.get(mergeIds.get(i));
                 String pointer = "/mergeIds/" + i;
@@ -282,13 +290,13 @@ public class CustomerService {
     }
 
     static List<String> exactKeys(String tenantId, MatchProfile p) {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         p.emails().forEach(e -> keys.add(tenantId + "|email|" + e));
         p.phones().forEach(n -> keys.add(tenantId + "|phone|" + n));
         if (p.externalId() != null) {
             keys.add(tenantId + "|externalId|" + p.externalId());
         }
-        java.util.Collections.sort(keys);
+        Collections.sort(keys);
         return keys;
     }
 

@@ -34,4 +34,20 @@ public final class Params {
         }
         throw ProblemException.invalidParameter(name + " must be a whole number from " + min + " to " + max);
     }
+
+    /** A decimal query parameter in [min, max] (bounds written as whole numbers); null when absent, 400 when empty. */
+    public static Double numberBetween(String name, String value, int min, int max) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the same answer as an out-of-range number.
+        }
+        throw ProblemException.invalidParameter(name + " must be a number from " + min + " to " + max);
+    }
 }
