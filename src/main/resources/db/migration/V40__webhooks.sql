@@ -5,7 +5,8 @@ CREATE TABLE webhook_subscription (
     tenant_id                  text        NOT NULL,
     url                        text        NOT NULL,
     description                text,
-    event_types                jsonb       NOT NULL,
+    -- Comma-separated selectors (customer.created, customer.*, *); selectors never contain commas.
+    event_types                text        NOT NULL,
     filter                     text,
     ordered                    boolean     NOT NULL DEFAULT false,
     status                     text        NOT NULL CHECK (status IN ('active', 'disabled')),

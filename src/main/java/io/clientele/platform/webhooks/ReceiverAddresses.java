@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.clientele.platform.config.ClienteleConfig;
 
@@ -24,6 +25,7 @@ public class ReceiverAddresses {
     private final boolean blockPrivate;
     private final boolean allowLoopback;
 
+    @Inject
     ReceiverAddresses(ClienteleConfig config) {
         this(config.webhooks().blockPrivateAddresses(), config.webhooks().allowInsecureLoopback());
     }

@@ -219,13 +219,13 @@ public class WebhookService {
     }
 
     static Draft draftOf(WebhookSubscription s) {
-        return new Draft(s.url, s.description, s.eventTypes, s.filter, s.ordered, s.status);
+        return new Draft(s.url, s.description, s.eventTypes(), s.filter, s.ordered, s.status);
     }
 
     private static void apply(WebhookSubscription s, Draft d) {
         s.url = d.url();
         s.description = d.description();
-        s.eventTypes = List.copyOf(d.eventTypes());
+        s.eventTypes = String.join(",", d.eventTypes());
         s.filter = d.filter();
         s.ordered = d.ordered();
     }

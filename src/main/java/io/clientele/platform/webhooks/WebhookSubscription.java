@@ -9,9 +9,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
-
 import io.clientele.platform.persistence.TenantRecord;
 
 /** A tenant's HTTPS endpoint subscribed to event types, optionally narrowed by a filter on the payload. */
@@ -27,9 +24,9 @@ public class WebhookSubscription extends TenantRecord {
 
     public String description;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    /** Comma-separated event-type selectors (see {@link #eventTypes()}). */
     @Column(name = "event_types", nullable = false)
-    public List<String> eventTypes;
+    public String eventTypes;
 
     public String filter;
 
@@ -57,6 +54,10 @@ public class WebhookSubscription extends TenantRecord {
     @Column(name = "created_by")
     public String createdBy;
 
+    public List<String> eventTypes() {
+        return List.of(eventTypes.split(","));
+    }
+
     /** The API representation; secrets are never part of it (shown once, at creation and rotation). */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
@@ -65,7 +66,7 @@ public class WebhookSubscription extends TenantRecord {
         if (description != null) {
             view.put("description", description);
         }
-        view.put("eventTypes", eventTypes);
+        view.put("eventTypes", eventTypes());
         if (filter != null) {
             view.put("filter", filter);
         }
