@@ -23,6 +23,9 @@ public class WebhookDelivery extends PanacheEntityBase {
     @Id
     public UUID id;
 
+    /** Fan-out order; mapped so that native {@code SELECT *} queries find every column they return. */
+    public long position;
+
     @Column(name = "tenant_id")
     public String tenantId;
 

@@ -278,7 +278,9 @@ public class WebhookDispatcher {
     }
 
     private Uni<Void> disable(SqlConnection conn, Claimed c, String error) {
-        String reason = "deliveries kept failing for " + config.retryWindow().toHours() + " h (last: " + error + ")";
+        Duration window = config.retryWindow();
+        String span = window.toHours() > 0 ? window.toHours() + " h" : window.toSeconds() + " s";
+        String reason = "deliveries kept failing for " + span + " (last: " + error + ")";
         return conn.preparedQuery("""
                 UPDATE webhook_subscription
                    SET status = 'disabled', disabled_reason = $2, disabled_at = now(), updated_at = now(),

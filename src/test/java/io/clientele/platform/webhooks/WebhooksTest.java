@@ -93,7 +93,7 @@ class WebhooksTest {
         Api api = Api.freshTenant();
         String path = path();
         Response sub = subscribe(api, Map.of("url", receiver.url(path), "eventTypes", List.of("customer.*")));
-        receiver.verifyWith(path, List.of(sub.path("secret")));
+        receiver.verifyWith(path, List.of((String) sub.path("secret")));
         String customerId = customer(api, "Signed Ltd");
 
         await().atMost(WAIT).until(() -> receiver.accepted(path).size() == 1);
@@ -182,7 +182,7 @@ class WebhooksTest {
                 "filter", "data.customer.kind==company;data.customer.displayName=like=*wanted*")).path("id");
         api.call().body(Map.of("kind", "person", "firstName", "Wanted", "lastName", "Person"))
                 .post("/v1/customers").then().statusCode(201);
-        customer(api, "Unwanted? no: Other Corp");
+        customer(api, "Other Corp");
         String wanted = customer(api, "The Wanted Company");
 
         await().atMost(WAIT).until(() -> receiver.accepted(path).size() == 1);
@@ -294,7 +294,7 @@ class WebhooksTest {
     @Test
     void badSubscriptionsAre422AndChangeNothing() {
         Api api = Api.freshTenant();
-        for (String url : List.of("http://hooks.example.com/x", "https://10.1.2.3/hook", "https://[::1]/hook",
+        for (String url : List.of("http://hooks.example.com/x", "https://10.1.2.3/hook", "https://[fd00::1]/hook",
                 "https://169.254.169.254/latest/meta-data", "https://user:pw@hooks.example.com/", "ftp://x.example/",
                 "not a url")) {
             api.call().body(Map.of("url", url, "eventTypes", List.of("customer.created"))).post("/v1/webhooks")
