@@ -3,7 +3,7 @@
 #   1. rate limit shared by two service processes: instance A (the local stack's service) and instance B (a second
 #      `java -jar` of the same build, same PostgreSQL/Kafka/Redis) get alternating requests of tenant demo, whose
 #      limit is LIMIT_QUOTA per 60 s; the admitted total must stay within one budget (quota + refill), not two.
-#   2. limiter overhead: GET /v1/tags?limit=1 with wrk against instance C (limiter off) and D (limiter on, quota out
+#   2. limiter overhead: GET /v1/tags?limit=1 with wrk against instance C (limiter off) and D (limiter on, quotas out
 #      of reach), alternately, in the same run: ratio of throughputs.
 #   3. webhook delivery: EVENTS events written straight into the outbox are relayed, fanned out and delivered to a
 #      local receiver (bench/WebhookSink.java) by one replica: deliveries/s and write-to-arrival latency, against
@@ -130,7 +130,9 @@ stop_instance "$B_PID"
 C_PORT=$((HTTP_PORT + 2)) D_PORT=$((HTTP_PORT + 3))
 start_instance "$C_PORT" -Dclientele.rate-limit.enabled=false
 C_PID=$INSTANCE_PID
-start_instance "$D_PORT" -Dclientele.rate-limit.tenants.demo.quota=1000000000
+# Quotas out of reach (client and tenant), so every request pays for the check and none is refused.
+start_instance "$D_PORT" -Dclientele.rate-limit.tenants.demo.quota=1000000000 \
+    -Dclientele.rate-limit.client.quota=1000000000 -Dclientele.rate-limit.tenant.quota=1000000000
 D_PID=$INSTANCE_PID
 wrk_run() { # port -> "rps p50_ms p99_ms"
     local out
