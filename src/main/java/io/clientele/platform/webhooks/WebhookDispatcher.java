@@ -73,9 +73,9 @@ public class WebhookDispatcher {
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout(timeout)
                 .setIdleTimeout(timeout).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                // The connection goes to the checked IP address (setServer); SNI and host verification use the
+                // request's host name, so the certificate must still match the name in the URL.
                 .setVerifyHost(true)
-                // The connection goes to a pinned IP address; SNI must still name the receiver's host.
-                .setForceSni(true)
                 .setMaxPoolSize(50)
                 .setKeepAlive(true));
     }
