@@ -51,7 +51,7 @@ public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     static final String TOPIC = "clientele.webhooks";
-    private static final int MAX_RESPONSE_CHARS = 1024;
+    private static final int MAX_RESPONSE_BYTES = 1024;
 
     private final Pool pool;
     private final Vertx vertx;
@@ -208,8 +208,20 @@ public class WebhookDispatcher {
                     .putHeader(WebhookSignatures.SIGNATURE_HEADER, signature);
             return http.request(options)
                     .chain(request -> request.send(Buffer.buffer(c.payload())))
-                    .chain(response -> response.body().map(body -> new Outcome(response.statusCode(), null,
-                            truncate(body.toString()), elapsed(started))));
+                    .chain(response -> {
+                        // Keep only the head of the answer: a receiver must not be able to fill our memory.
+                        Buffer head = Buffer.buffer();
+                        return response.toMulti()
+                                .invoke(chunk -> {
+                                    int room = MAX_RESPONSE_BYTES - head.length();
+                                    if (room > 0) {
+                                        head.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+                                    }
+                                })
+                                .collect().last()
+                                .map(ignored -> new Outcome(response.statusCode(), null, head.toString(),
+                                        elapsed(started)));
+                    });
         })
                 .ifNoItem().after(config.timeout()).failWith(() -> new IllegalStateException(
                         "no response within " + config.timeout().toMillis() + " ms"))
@@ -314,10 +326,6 @@ public class WebhookDispatcher {
 
     private static long elapsed(long started) {
         return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static String truncate(String body) {
-        return body.length() <= MAX_RESPONSE_CHARS ? body : body.substring(0, MAX_RESPONSE_CHARS);
     }
 
     private static String describe(Throwable failure) {
