@@ -49,13 +49,15 @@ public class CustomerService {
     private final Function<Customer, Object> eventView;
     private final Duplicates duplicates;
     private final ObjectMapper json;
+    private final SensitiveData sensitive;
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
     CustomerService(CustomerRepository customers, Outbox outbox, History history, CustomerEvents events,
-            Duplicates duplicates, ObjectMapper json) {
+            Duplicates duplicates, ObjectMapper json, SensitiveData sensitive) {
         this.json = json;
+        this.sensitive = sensitive;
         this.customers = customers;
         this.duplicates = duplicates;
         this.outbox = outbox;
@@ -102,6 +104,7 @@ public class CustomerService {
         Customer c = new Customer();
         c.initialise(caller.tenantId());
         c.apply(draft);
+        sensitive.assign(c, draft.sensitive());
         c.createdBy = caller.subject();
         c.updatedBy = caller.subject();
         return customers.persist(c).call(saved -> {
@@ -119,6 +122,10 @@ public class CustomerService {
         incoming.initialise(caller.tenantId());
         incoming.apply(draft);
         CustomerDraft merged = Survivorship.merge(existing, List.of(incoming), Survivorship.Rule.NON_EMPTY, Map.of());
+        // Sensitive fields fill in like any other empty field: only when the existing customer has none.
+        if (!SensitiveData.present(existing) && draft.sensitive() != null) {
+            merged = withSensitive(merged, draft.sensitive());
+        }
         return write(caller, requestId, existing, merged, ChangeSource.API);
     }
 
@@ -169,6 +176,9 @@ public class CustomerService {
     private Uni<Customer> write(Caller caller, String requestId, Customer c, CustomerDraft draft, ChangeSource source) {
         Object before = eventView.apply(c);
         List<String> changed = c.apply(draft);
+        if (sensitive.assign(c, draft.sensitive())) {
+            changed.add("sensitive");
+        }
         if (changed.isEmpty()) {
             return Uni.createFrom().item(c);
         }
@@ -286,7 +296,12 @@ public class CustomerService {
 
     private static CustomerDraft withCompany(CustomerDraft d, UUID companyId) {
         return new CustomerDraft(d.kind(), d.firstName(), d.lastName(), d.name(), companyId, d.emails(), d.phones(),
-                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId());
+                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId(), d.sensitive());
+    }
+
+    private static CustomerDraft withSensitive(CustomerDraft d, Sensitive value) {
+        return new CustomerDraft(d.kind(), d.firstName(), d.lastName(), d.name(), d.companyId(), d.emails(), d.phones(),
+                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId(), value);
     }
 
     static List<String> exactKeys(String tenantId, MatchProfile p) {
