@@ -130,6 +130,10 @@ class SensitiveFieldsTest {
         // Matching on a national id would tell who holds it: not without the permission.
         admin.as("sales-2", "sales").raw().queryParam("filter", "nationalId==AB123456C").get("/v1/customers")
                 .then().statusCode(403);
+        // A segment stores its filter in clear: no encrypted field in it.
+        admin.raw().contentType("application/json")
+                .body(Map.of("name", "by id", "filter", "nationalId==AB123456C")).post("/v1/segments").then()
+                .statusCode(422).body("errors[0].pointer", equalTo("/filter"));
         admin.as("manager-2", "manager").raw().queryParam("filter", "nationalId==AB123456C")
                 .queryParam("format", "csv").get("/v1/customers/export").then().statusCode(403);
     }
