@@ -38,7 +38,8 @@ import io.restassured.specification.RequestSpecification;
  * <li>a caller of another tenant, with every operation and method, filled with this tenant's ids, never gets a
  * 2xx nor any of this tenant's ids or marker strings back;</li>
  * <li>every role of the tenant reads every GET operation, and a role that sees only its own customers
- * ({@code own-sales}, test profile) never gets a hidden customer's id or marker strings back;</li>
+ * ({@code own-sales}, test profile) never gets a hidden customer's id or marker strings back, and no role
+ * without {@code customers:read-sensitive} gets a sensitive field's value back;</li>
  * <li>nothing answers 5xx, and every answer is one the contract describes.</li>
  * </ul>
  * Path parameters are filled with an id from the record collection the path belongs to (created below, or the
@@ -64,6 +65,10 @@ class EndpointLeakTest {
                 "phones", List.of(Map.of("number", "+442079460001"))));
         String company = create(admin, Map.of("kind", "company", "name", marker + " Ltd",
                 "ownerId", "zoe"));
+        // A customer the own-sales caller does see, with sensitive values only customers:read-sensitive may read.
+        String sensitiveMark = "sensmark" + UUID.randomUUID().toString().substring(0, 8);
+        create(admin, Map.of("kind", "person", "firstName", "Open", "lastName", "Sensitive", "ownerId", "sam",
+                "sensitive", Map.of("nationalId", sensitiveMark + "-id", "privateNotes", sensitiveMark + " notes")));
         String tag = admin.call().body(Map.of("name", tenantMark + "-tag")).post("/v1/tags").then().statusCode(201)
                 .extract().path("id");
         admin.call().body(Map.of("customerIds", List.of(hidden))).post("/v1/tags/" + tag + "/assignments")
@@ -73,7 +78,7 @@ class EndpointLeakTest {
         admin.call().body(Map.of("name", tenantMark + " team")).post("/v1/teams").then().statusCode(201);
 
         Fixtures fixtures = new Fixtures(admin, Map.of("customers", hidden));
-        List<String> tenantSecrets = List.of(hidden, company, tag, marker, tenantMark);
+        List<String> tenantSecrets = List.of(hidden, company, tag, marker, tenantMark, sensitiveMark);
         List<String> customerSecrets = List.of(hidden, company, marker);
         List<String> problems = new ArrayList<>();
         int calls = 0;
@@ -108,7 +113,14 @@ class EndpointLeakTest {
                 }
                 Response response = send(caller, op, path, marker);
                 calls++;
-                check(problems, role, op, path, response, role.equals("own-sales") ? customerSecrets : List.of());
+                List<String> secrets = new ArrayList<>();
+                if (role.equals("own-sales")) {
+                    secrets.addAll(customerSecrets);
+                }
+                if (!role.equals("admin")) {
+                    secrets.add(sensitiveMark); // only admin holds customers:read-sensitive
+                }
+                check(problems, role, op, path, response, secrets);
                 if (role.equals("own-sales") && path.contains(hidden) && response.statusCode() < 300) {
                     problems.add("own-sales got " + response.statusCode() + " from " + op + " " + path);
                 }

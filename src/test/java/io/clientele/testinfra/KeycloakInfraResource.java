@@ -23,6 +23,14 @@ public class KeycloakInfraResource implements QuarkusTestResourceLifecycleManage
         // The packaged app runs in the prod profile, which requires every secret to be given.
         Map<String, String> config = new java.util.HashMap<>(ensureStarted().quarkusConfig());
         config.put("clientele.cursor.secret", "end-to-end-test-only-cursor-secret-0123456789");
+        // Field-encryption keys exist only for this run (random, never written anywhere).
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        config.put("clientele.crypto.keys.1", java.util.Base64.getEncoder().encodeToString(key));
+        random.nextBytes(key);
+        config.put("clientele.crypto.blind-index-key", java.util.Base64.getEncoder().encodeToString(key));
+        config.put("clientele.crypto.active-version", "1");
         return config;
     }
 

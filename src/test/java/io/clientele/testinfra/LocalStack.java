@@ -128,6 +128,35 @@ public final class LocalStack {
         issuer.registerUser("demo.agent", DEMO_PASSWORD, DEMO_TENANT, "agent");
     }
 
+    /**
+     * Field-encryption keys for local mode only: generated randomly on first start and kept next to the local
+     * database (target/local/crypto-dev.properties), so a restart still decrypts what the last run stored.
+     */
+    static Map<String, String> devCryptoKeys(Path dir) throws IOException {
+        Path file = dir.resolve("crypto-dev.properties");
+        java.util.Properties keys = new java.util.Properties();
+        if (java.nio.file.Files.exists(file)) {
+            try (var in = java.nio.file.Files.newInputStream(file)) {
+                keys.load(in);
+            }
+        } else {
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            keys.setProperty("clientele.crypto.keys.1", java.util.Base64.getEncoder().encodeToString(key));
+            random.nextBytes(key);
+            keys.setProperty("clientele.crypto.blind-index-key", java.util.Base64.getEncoder().encodeToString(key));
+            keys.setProperty("clientele.crypto.active-version", "1");
+            java.nio.file.Files.createDirectories(dir);
+            try (var out = java.nio.file.Files.newOutputStream(file)) {
+                keys.store(out, "Local development keys (./mvnw -Plocal); never use them anywhere else");
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        keys.stringPropertyNames().forEach(name -> out.put(name, keys.getProperty(name)));
+        return out;
+    }
+
     private static Process launchService(Path jar, Path dir, int httpPort, Map<String, String> infraConfig)
             throws IOException {
         Map<String, String> props = new LinkedHashMap<>(infraConfig);
@@ -135,6 +164,7 @@ public final class LocalStack {
         if (System.getenv("CLIENTELE_CURSOR_SECRET") == null) {
             props.put("clientele.cursor.secret", LOCAL_CURSOR_SECRET);
         }
+        devCryptoKeys(dir).forEach(props::put);
         System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith(APP_PROPERTY_PREFIX))
                 .forEach(name -> props.put(name.substring(APP_PROPERTY_PREFIX.length()), System.getProperty(name)));

@@ -35,6 +35,9 @@ final class CustomerCsv implements Exports.Encoder<Exported> {
 
     static final String LIST_SEPARATOR = ";";
     static final String ATTRIBUTE_PREFIX = "attributes.";
+    /** Sensitive columns come only when named in {@code fields}, clear or masked as the caller may see them. */
+    static final String SENSITIVE_PREFIX = "sensitive.";
+    static final Set<String> SENSITIVE = Set.of("nationalId", "birthDate", "personalPhone", "privateNotes");
 
     private record Column(String name, BiConsumer<CsvWriter, Exported> write) {
     }
@@ -78,10 +81,17 @@ final class CustomerCsv implements Exports.Encoder<Exported> {
     private final boolean tags;
     private final ObjectMapper json;
 
-    private CustomerCsv(List<String> columns, boolean bom, ObjectMapper json) {
+    private CustomerCsv(List<String> columns, boolean bom, ObjectMapper json,
+            Function<Customer, Map<String, String>> sensitive) {
         this.json = json;
         for (String name : columns) {
-            if (name.equals("attributes")) {
+            if (name.startsWith(SENSITIVE_PREFIX)) {
+                String field = name.substring(SENSITIVE_PREFIX.length());
+                writers.add((w, e) -> {
+                    Map<String, String> values = sensitive.apply(e.customer());
+                    w.text(values == null ? null : values.get(field));
+                });
+            } else if (name.equals("attributes")) {
                 writers.add((w, e) -> w.text(attributesJson(e.customer().attributes)));
             } else if (name.startsWith(ATTRIBUTE_PREFIX)) {
                 String key = name.substring(ATTRIBUTE_PREFIX.length());
@@ -101,18 +111,21 @@ final class CustomerCsv implements Exports.Encoder<Exported> {
      * The encoder for {@code fields}: every fixed column when absent, otherwise the named columns in the
      * order given ({@code id} first when not named), each a fixed column or {@code attributes.<key>}.
      */
-    static CustomerCsv of(String fields, boolean bom, ObjectMapper json) {
+    static CustomerCsv of(String fields, boolean bom, ObjectMapper json,
+            Function<Customer, Map<String, String>> sensitive) {
         if (fields == null || fields.isBlank()) {
-            return new CustomerCsv(List.copyOf(COLUMNS.keySet()), bom, json);
+            return new CustomerCsv(List.copyOf(COLUMNS.keySet()), bom, json, sensitive);
         }
         Set<String> columns = new LinkedHashSet<>();
         for (String f : fields.split(",")) {
             String name = f.strip();
             boolean attribute = name.startsWith(ATTRIBUTE_PREFIX)
                     && QuerySchema.ATTRIBUTE_KEY.matcher(name.substring(ATTRIBUTE_PREFIX.length())).matches();
-            if (!attribute && !COLUMNS.containsKey(name)) {
+            boolean secret = name.startsWith(SENSITIVE_PREFIX)
+                    && SENSITIVE.contains(name.substring(SENSITIVE_PREFIX.length()));
+            if (!attribute && !secret && !COLUMNS.containsKey(name)) {
                 throw ProblemException.invalidParameter("fields: unknown CSV column '" + echo(name) + "'; known: "
-                        + String.join(", ", COLUMNS.keySet()) + ", attributes.<key>");
+                        + String.join(", ", COLUMNS.keySet()) + ", attributes.<key>, sensitive.<field>");
             }
             columns.add(name);
         }
@@ -121,7 +134,7 @@ final class CustomerCsv implements Exports.Encoder<Exported> {
             ordered.add("id");
         }
         ordered.addAll(columns);
-        return new CustomerCsv(ordered, bom, json);
+        return new CustomerCsv(ordered, bom, json, sensitive);
     }
 
     /** Whether the selected columns need the customers' tag names. */

@@ -38,9 +38,11 @@ public class CustomerExportResource {
     private final CallerContext callers;
     private final Exports exports;
     private final ObjectMapper json;
+    private final SensitiveAccess access;
 
     CustomerExportResource(CustomerExport export, CustomerMapper mapper, CallerContext callers, Exports exports,
-            ObjectMapper json) {
+            ObjectMapper json, SensitiveAccess access) {
+        this.access = access;
         this.export = export;
         this.mapper = mapper;
         this.callers = callers;
@@ -58,26 +60,29 @@ public class CustomerExportResource {
         SqlFragment where = SqlFilterCompiler.compile(FilterParser.parse(filter), CustomerQueries.SCHEMA);
         String orderBy = SortSpec.parse(sort, CustomerQueries.SCHEMA, "createdAt").orderBy();
         boolean withBom = flag("bom", bom);
+        // Known once the caller is resolved, before the first record is encoded.
+        java.util.concurrent.atomic.AtomicBoolean reveal = new java.util.concurrent.atomic.AtomicBoolean();
         Exports.Encoder<Exported> encoder;
         boolean tags;
         if (chosen == ExportFormat.CSV) {
-            CustomerCsv csv = CustomerCsv.of(fields, withBom, json);
+            CustomerCsv csv = CustomerCsv.of(fields, withBom, json, c -> mapper.sensitiveFields(c, reveal.get()));
             encoder = csv;
             tags = csv.needsTags();
         } else {
             if (withBom) {
                 throw ProblemException.invalidParameter("bom applies to format=csv only; JSON text has no BOM");
             }
-            encoder = ndjson(SparseFields.parse(fields, CustomerQueries.FIELDS));
+            encoder = ndjson(SparseFields.parse(fields, CustomerQueries.FIELDS), reveal);
             tags = false;
         }
         Multi<Exported> records = callers.current()
+                .call(caller -> access.reveal(filter).invoke(reveal::set))
                 .onItem().transformToMulti(caller -> export.stream(caller, where, orderBy, tags));
         return exports.download("customers", chosen, records, encoder);
     }
 
     /** One customer per line, in the representation of {@code GET /v1/customers/{id}}. */
-    private Exports.Encoder<Exported> ndjson(SparseFields sparse) {
+    private Exports.Encoder<Exported> ndjson(SparseFields sparse, java.util.concurrent.atomic.AtomicBoolean reveal) {
         ObjectWriter writer = json.writer();
         return new Exports.Encoder<>() {
             @Override
@@ -88,7 +93,8 @@ public class CustomerExportResource {
             @Override
             public void append(StringBuilder out, Exported record) {
                 Customer c = record.customer();
-                Object view = sparse.all() ? mapper.toView(c) : sparse.apply(json.valueToTree(mapper.toView(c)));
+                CustomerView full = mapper.toView(c, reveal.get());
+                Object view = sparse.all() ? full : sparse.apply(json.valueToTree(full));
                 try {
                     out.append(writer.writeValueAsString(view)).append('\n');
                 } catch (JsonProcessingException e) {

@@ -23,7 +23,13 @@ public record CustomerInput(
         Map<String, Object> attributes,
         String ownerId,
         String lifecycleStage,
-        String externalId) {
+        String externalId,
+        SensitiveInput sensitive) {
+
+    /** Sensitive fields; stored encrypted, readable only with customers:read-sensitive (docs/security.md). */
+    @RegisterForReflection
+    public record SensitiveInput(String nationalId, String birthDate, String personalPhone, String privateNotes) {
+    }
 
     @RegisterForReflection
     public record EmailInput(String address, String label, Boolean primary) {

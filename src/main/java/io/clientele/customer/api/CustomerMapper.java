@@ -1,5 +1,8 @@
 package io.clientele.customer.api;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +28,8 @@ import io.clientele.customer.domain.EmailAddress;
 import io.clientele.customer.domain.LifecycleStage;
 import io.clientele.customer.domain.PhoneNumber;
 import io.clientele.customer.domain.PostalAddress;
+import io.clientele.customer.domain.Sensitive;
+import io.clientele.customer.domain.SensitiveData;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
@@ -45,23 +50,44 @@ public class CustomerMapper implements CustomerEvents {
     private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
+    static final int MAX_NATIONAL_ID = 64;
+    static final int MAX_PRIVATE_NOTES = 4000;
+
     private final ObjectMapper mapper;
     private final MergePatcher patcher;
+    private final SensitiveData sensitive;
 
-    CustomerMapper(ObjectMapper mapper, MergePatcher patcher) {
+    CustomerMapper(ObjectMapper mapper, MergePatcher patcher, SensitiveData sensitive) {
         this.mapper = mapper;
         this.patcher = patcher;
+        this.sensitive = sensitive;
     }
 
+    /** The customer with its sensitive fields masked: the safe default wherever the caller is not asked. */
     public CustomerView toView(Customer c) {
+        return view(c, sensitive.masked(c));
+    }
+
+    /** The customer as {@code reveal} allows: sensitive values in clear, or masked. */
+    public CustomerView toView(Customer c, boolean reveal) {
+        return view(c, reveal ? sensitive.clear(c) : sensitive.masked(c));
+    }
+
+    /** The sensitive fields alone, clear or masked (CSV columns). */
+    public Map<String, String> sensitiveFields(Customer c, boolean reveal) {
+        return reveal ? sensitive.clear(c) : sensitive.masked(c);
+    }
+
+    private static CustomerView view(Customer c, Map<String, String> sensitiveFields) {
         return new CustomerView(c.id, c.kind, c.displayName, c.firstName, c.lastName, c.name, c.companyId,
                 c.contacts.emails(), c.contacts.phones(), c.contacts.addresses(), c.attributes, c.ownerId, c.lifecycleStage, c.externalId,
-                c.version, c.createdAt, c.updatedAt);
+                sensitiveFields, c.version, c.createdAt, c.updatedAt);
     }
 
+    /** History entries and events: sensitive fields as keyed fingerprints, never values (docs/security.md). */
     @Override
     public Object view(Customer customer) {
-        return toView(customer);
+        return view(customer, sensitive.fingerprints(customer));
     }
 
     /** The draft for a new customer; the owner defaults to the caller. */
@@ -76,7 +102,7 @@ public class CustomerMapper implements CustomerEvents {
     public CustomerDraft toProbe(CustomerInput input) {
         CustomerInput in = input.kind() != null ? input : new CustomerInput("person", input.firstName(),
                 input.lastName(), input.name(), input.companyId(), input.emails(), input.phones(), input.addresses(),
-                input.attributes(), input.ownerId(), input.lifecycleStage(), input.externalId());
+                input.attributes(), input.ownerId(), input.lifecycleStage(), input.externalId(), input.sensitive());
         return validate(in, null, true);
     }
 
@@ -105,6 +131,10 @@ public class CustomerMapper implements CustomerEvents {
         putIfPresent(node, "ownerId", c.ownerId);
         node.put("lifecycleStage", c.lifecycleStage);
         putIfPresent(node, "externalId", c.externalId);
+        Map<String, String> clear = sensitive.clear(c);
+        if (clear != null) {
+            node.set("sensitive", mapper.valueToTree(clear));
+        }
         return node;
     }
 
@@ -159,9 +189,49 @@ public class CustomerMapper implements CustomerEvents {
             }
         }
         String externalId = text(errors, "/externalId", in.externalId(), MAX_ID);
+        Sensitive secret = sensitive(errors, in.sensitive(), kind);
         errors.throwIfAny();
         return new CustomerDraft(kind, firstName, lastName, name, in.companyId(), emails, phones, addresses,
-                attributes, ownerId != null ? ownerId : defaultOwner, stage, externalId);
+                attributes, ownerId != null ? ownerId : defaultOwner, stage, externalId, secret);
+    }
+
+    /** Validated, normalised sensitive fields; absent means none (a create) or all removed (a patch). */
+    private static Sensitive sensitive(ValidationErrors errors, CustomerInput.SensitiveInput in, CustomerKind kind) {
+        if (in == null) {
+            return Sensitive.NONE;
+        }
+        String nationalId = text(errors, "/sensitive/nationalId", in.nationalId(), MAX_NATIONAL_ID);
+        if (nationalId != null) {
+            nationalId = SensitiveData.normaliseNationalId(nationalId);
+            if (nationalId.isEmpty() || !nationalId.chars().allMatch(Character::isLetterOrDigit)) {
+                errors.add("/sensitive/nationalId", "must hold letters and digits (spaces, dots, dashes and slashes are ignored)");
+            }
+        }
+        String birthDate = text(errors, "/sensitive/birthDate", in.birthDate(), 10);
+        if (birthDate != null) {
+            try {
+                LocalDate date = LocalDate.parse(birthDate);
+                if (date.isAfter(LocalDate.now(ZoneOffset.UTC)) || date.getYear() < 1850) {
+                    errors.add("/sensitive/birthDate", "must be a date between 1850-01-01 and today");
+                }
+            } catch (DateTimeParseException e) {
+                errors.add("/sensitive/birthDate", "must be a date in the form YYYY-MM-DD");
+            }
+        }
+        String phone = text(errors, "/sensitive/personalPhone", in.personalPhone(), 40);
+        if (phone != null) {
+            var e164 = ContactPoints.phone(phone, null);
+            if (e164.isEmpty()) {
+                errors.add("/sensitive/personalPhone", "is not a valid phone number in +E.164 form");
+            } else {
+                phone = e164.get();
+            }
+        }
+        String notes = text(errors, "/sensitive/privateNotes", in.privateNotes(), MAX_PRIVATE_NOTES);
+        if (kind == CustomerKind.COMPANY && (nationalId != null || birthDate != null || phone != null)) {
+            errors.add("/sensitive", "nationalId, birthDate and personalPhone are for persons; a company has privateNotes only");
+        }
+        return new Sensitive(nationalId, birthDate, phone, notes);
     }
 
     private static String text(ValidationErrors errors, String pointer, String value, int max) {

@@ -22,8 +22,11 @@ class CustomerPages {
     private final CustomerMapper mapper;
     private final Pager pager;
     private final ObjectMapper json;
+    private final SensitiveAccess access;
 
-    CustomerPages(CustomerService customers, CustomerMapper mapper, Pager pager, ObjectMapper json) {
+    CustomerPages(CustomerService customers, CustomerMapper mapper, Pager pager, ObjectMapper json,
+            SensitiveAccess access) {
+        this.access = access;
         this.customers = customers;
         this.mapper = mapper;
         this.pager = pager;
@@ -36,8 +39,9 @@ class CustomerPages {
         SparseFields sparse = SparseFields.parse(fields, CustomerQueries.FIELDS);
         PageRequest<Customer> page = pager.request(scope, CustomerQueries.SCHEMA, filter, sort, "createdAt", limit,
                 cursor);
-        return customers.list(caller, new CustomerQuery(page.where(), page.orderBy(), page.fetchSize()))
+        return access.reveal(filter).chain(reveal -> customers.list(caller,
+                new CustomerQuery(page.where(), page.orderBy(), page.fetchSize()))
                 .map(rows -> Response.ok(pager.body(page, rows,
-                        c -> sparse.apply(json.valueToTree(mapper.toView(c))))).build());
+                        c -> sparse.apply(json.valueToTree(mapper.toView(c, reveal))))).build()));
     }
 }

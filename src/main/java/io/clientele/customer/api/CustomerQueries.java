@@ -7,6 +7,8 @@ import java.util.Set;
 import io.clientele.customer.domain.ContactPoints;
 import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.LifecycleStage;
+import io.clientele.customer.domain.SensitiveData;
+import io.clientele.platform.query.Operator;
 import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.query.FieldType;
 import io.clientele.platform.query.QueryField;
@@ -30,6 +32,14 @@ final class CustomerQueries {
                     .normalizer(v -> ContactPoints.phone(v, null).orElseThrow(
                             () -> new IllegalArgumentException("not a valid phone number in +E.164 form"))))
             .field("externalId", "external_id", FieldType.STRING)
+            // Encrypted fields: equality only, through their blind index (the value is never decrypted to compare).
+            .field(QueryField.<Customer>of("nationalId", "national_id_bidx", FieldType.STRING)
+                    .operators(Operator.EQ, Operator.NE, Operator.IN, Operator.OUT)
+                    .normalizer(SensitiveData::nationalIdIndex))
+            .field(QueryField.<Customer>of("personalPhone", "personal_phone_bidx", FieldType.STRING)
+                    .operators(Operator.EQ, Operator.NE, Operator.IN, Operator.OUT)
+                    .normalizer(v -> SensitiveData.personalPhoneIndex(ContactPoints.phone(v, null).orElseThrow(
+                            () -> new IllegalArgumentException("not a valid phone number in +E.164 form")))))
             .field("ownerId", "owner_id", FieldType.STRING)
             .field(QueryField.<Customer>of("lifecycleStage", "lifecycle_stage", FieldType.ENUM)
                     .enumValues(LifecycleStage.API_NAMES).sortable(c -> c.lifecycleStage))
@@ -52,7 +62,7 @@ final class CustomerQueries {
     /** Top-level properties of a customer representation, for the {@code fields} parameter. */
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("id", "kind", "displayName", "firstName",
             "lastName", "name", "companyId", "emails", "phones", "addresses", "attributes", "ownerId",
-            "lifecycleStage", "externalId", "version", "createdAt", "updatedAt"));
+            "lifecycleStage", "externalId", "sensitive", "version", "createdAt", "updatedAt"));
 
     private CustomerQueries() {
     }

@@ -74,10 +74,12 @@ public class CustomerResource {
     private final MergePatcher patcher;
     private final CustomerPages pages;
     private final Duplicates duplicates;
+    private final SensitiveAccess access;
 
     CustomerResource(CustomerService customers, CustomerMapper mapper, CallerContext callers,
             Idempotency idempotency, Pager pager, ObjectMapper json, MergePatcher patcher, CustomerPages pages,
-            Duplicates duplicates) {
+            Duplicates duplicates, SensitiveAccess access) {
+        this.access = access;
         this.duplicates = duplicates;
         this.customers = customers;
         this.mapper = mapper;
@@ -251,7 +253,7 @@ public class CustomerResource {
             @QueryParam("externalId") String externalId, @QueryParam("region") String region) {
         NaturalKey key = naturalKey(email, phone, externalId, region);
         return callers.current().chain(caller -> customers.lookup(caller, key))
-                .map(c -> Response.ok(mapper.toView(c)).tag(etag(c)).build());
+                .chain(c -> access.reveal().map(reveal -> Response.ok(mapper.toView(c, reveal)).tag(etag(c)).build()));
     }
 
     @GET
@@ -267,13 +269,16 @@ public class CustomerResource {
                     .map(entry -> Response.ok(sparse.apply(entry.snapshot().deepCopy()))
                             .tag(ETags.tag(entry.version())).build());
         }
-        return callers.current().chain(caller -> customers.get(caller, uuid)).map(c -> {
+        return callers.current().chain(caller -> customers.get(caller, uuid)).chain(c -> {
             if (ETags.noneMatch(ifNoneMatch, c.version)) {
-                return Response.notModified(etag(c)).build();
+                return Uni.createFrom().item(Response.notModified(etag(c)).build());
             }
-            // Without a field selection the view is written directly, skipping the tree round trip.
-            Object body = sparse.all() ? mapper.toView(c) : sparse.apply(json.valueToTree(mapper.toView(c)));
-            return Response.ok(body).tag(etag(c)).build();
+            return access.reveal().map(reveal -> {
+                CustomerView view = mapper.toView(c, reveal);
+                // Without a field selection the view is written directly, skipping the tree round trip.
+                Object body = sparse.all() ? view : sparse.apply(json.valueToTree(view));
+                return Response.ok(body).tag(etag(c)).build();
+            });
         });
     }
 

@@ -30,6 +30,8 @@ public record CustomerView(
         String ownerId,
         String lifecycleStage,
         String externalId,
+        /** Clear for callers with customers:read-sensitive, masked otherwise, fingerprints in history and events. */
+        Map<String, String> sensitive,
         long version,
         Instant createdAt,
         Instant updatedAt) {

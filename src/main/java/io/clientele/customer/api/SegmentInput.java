@@ -18,6 +18,9 @@ public record SegmentInput(String name, String description, String filter) {
         String checkedFilter = filter == null || filter.isBlank() ? null : filter.strip();
         if (checkedFilter == null) {
             errors.add("/filter", "is required: a filter over customer fields (docs/filtering.md)");
+        } else if (SensitiveAccess.namesSensitive(checkedFilter)) {
+            // A saved filter is stored in clear: it must not hold a national id or a personal phone number.
+            errors.add("/filter", "segments cannot filter on the encrypted fields nationalId and personalPhone");
         } else {
             try {
                 // Compiling proves every field, operator and value is valid for customers.

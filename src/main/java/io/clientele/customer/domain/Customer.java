@@ -89,6 +89,26 @@ public class Customer extends TenantRecord {
     @Column(name = "match_version", nullable = false)
     public int matchVersion;
 
+    /** The sensitive fields, AES-256-GCM sealed by {@link SensitiveData}; null when none is set. */
+    @Column(name = "sensitive_data")
+    public byte[] sensitiveData;
+
+    /** The key version of {@link #sensitiveData}, so the re-encryption job finds old values by index. */
+    @Column(name = "sensitive_key_version")
+    public Integer sensitiveKeyVersion;
+
+    /** Blind index (keyed HMAC) of the normalised national id, for equality filters. */
+    @Column(name = "national_id_bidx")
+    public String nationalIdIndex;
+
+    /** Blind index of the E.164 personal phone number. */
+    @Column(name = "personal_phone_bidx")
+    public String personalPhoneIndex;
+
+    /** The decrypted sensitive fields, once read in this request; never stored. */
+    @jakarta.persistence.Transient
+    Sensitive sensitivePlain;
+
     public CustomerKind kind() {
         return CustomerKind.valueOf(kind.toUpperCase());
     }
@@ -97,7 +117,7 @@ public class Customer extends TenantRecord {
     public CustomerDraft toDraft() {
         return new CustomerDraft(kind(), firstName, lastName, name, companyId, contacts.emails(),
                 contacts.phones(), contacts.addresses(), attributes, ownerId,
-                LifecycleStage.valueOf(lifecycleStage.toUpperCase()), externalId);
+                LifecycleStage.valueOf(lifecycleStage.toUpperCase()), externalId, null);
     }
 
     /** Applies a draft and returns the API names of the fields that changed. */

@@ -23,7 +23,8 @@ public class CustomerRows {
     /** Select list for {@link #customer(Row)}; JSON columns come as text. */
     public static final String COLUMNS = "id, kind, display_name, first_name, last_name, name, company_id,"
             + " CAST(contacts AS text) AS contacts, CAST(attributes AS text) AS attributes, owner_id,"
-            + " lifecycle_stage, external_id, version, created_at, updated_at, created_by, updated_by";
+            + " lifecycle_stage, external_id, version, created_at, updated_at, created_by, updated_by,"
+            + " sensitive_data, sensitive_key_version";
 
     private final ObjectReader contacts;
     private final ObjectReader attributes;
@@ -56,6 +57,9 @@ public class CustomerRows {
         c.updatedAt = row.getOffsetDateTime("updated_at").toInstant();
         c.createdBy = row.getString("created_by");
         c.updatedBy = row.getString("updated_by");
+        io.vertx.mutiny.core.buffer.Buffer sealed = row.getBuffer("sensitive_data");
+        c.sensitiveData = sealed == null ? null : sealed.getBytes();
+        c.sensitiveKeyVersion = row.getInteger("sensitive_key_version");
         c.emailKeys = c.contacts.emails().stream().map(EmailAddress::address).toArray(String[]::new);
         c.phoneKeys = c.contacts.phones().stream().map(PhoneNumber::number).toArray(String[]::new);
         return c;

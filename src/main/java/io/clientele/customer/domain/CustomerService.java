@@ -58,14 +58,16 @@ public class CustomerService {
     private final Duplicates duplicates;
     private final ObjectMapper json;
     private final Visibility visibility;
+    private final SensitiveData sensitive;
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
     CustomerService(CustomerRepository customers, Outbox outbox, History history, CustomerEvents events,
-            Duplicates duplicates, ObjectMapper json, Visibility visibility) {
+            Duplicates duplicates, ObjectMapper json, Visibility visibility, SensitiveData sensitive) {
         this.json = json;
         this.visibility = visibility;
+        this.sensitive = sensitive;
         this.customers = customers;
         this.duplicates = duplicates;
         this.outbox = outbox;
@@ -114,6 +116,7 @@ public class CustomerService {
         Customer c = new Customer();
         c.initialise(caller.tenantId());
         c.apply(draft);
+        sensitive.assign(c, draft.sensitive());
         c.createdBy = caller.subject();
         c.updatedBy = caller.subject();
         return customers.persist(c).call(saved -> {
@@ -131,6 +134,10 @@ public class CustomerService {
         incoming.initialise(caller.tenantId());
         incoming.apply(draft);
         CustomerDraft merged = Survivorship.merge(existing, List.of(incoming), Survivorship.Rule.NON_EMPTY, Map.of());
+        // Sensitive fields fill in like any other empty field: only when the existing customer has none.
+        if (!SensitiveData.present(existing) && draft.sensitive() != null) {
+            merged = withSensitive(merged, draft.sensitive());
+        }
         return write(caller, requestId, existing, merged, ChangeSource.API);
     }
 
@@ -182,6 +189,9 @@ public class CustomerService {
     private Uni<Customer> write(Caller caller, String requestId, Customer c, CustomerDraft draft, ChangeSource source) {
         Object before = eventView.apply(c);
         List<String> changed = c.apply(draft);
+        if (sensitive.assign(c, draft.sensitive())) {
+            changed.add("sensitive");
+        }
         if (changed.isEmpty()) {
             return Uni.createFrom().item(c);
         }
@@ -301,7 +311,12 @@ public class CustomerService {
 
     private static CustomerDraft withCompany(CustomerDraft d, UUID companyId) {
         return new CustomerDraft(d.kind(), d.firstName(), d.lastName(), d.name(), companyId, d.emails(), d.phones(),
-                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId());
+                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId(), d.sensitive());
+    }
+
+    private static CustomerDraft withSensitive(CustomerDraft d, Sensitive value) {
+        return new CustomerDraft(d.kind(), d.firstName(), d.lastName(), d.name(), d.companyId(), d.emails(), d.phones(),
+                d.addresses(), d.attributes(), d.ownerId(), d.lifecycleStage(), d.externalId(), value);
     }
 
     static List<String> exactKeys(String tenantId, MatchProfile p) {

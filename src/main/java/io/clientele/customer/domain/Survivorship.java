@@ -82,7 +82,9 @@ public final class Survivorship {
                 p.attributes(),
                 p.scalar("ownerId", CustomerDraft::ownerId),
                 p.scalar("lifecycleStage", CustomerDraft::lifecycleStage),
-                p.scalar("externalId", CustomerDraft::externalId));
+                p.scalar("externalId", CustomerDraft::externalId),
+                // The survivor keeps its own sensitive fields; the merged-away ones stay sealed on their rows.
+                null);
     }
 
     private static <T> List<T> onePrimary(List<T> items, Function<T, Boolean> primary, Function<T, T> demote) {

@@ -95,6 +95,12 @@ public class ChunkPlanner {
                     "cannot be imported; link a person to a company with PATCH /v1/customers/{id}"));
             return p;
         }
+        if (doc.doc().has("sensitive")) {
+            // Bulk files are exactly where sensitive data should not travel; set it per customer instead.
+            p.fatal = List.of(error(row, "/sensitive",
+                    "sensitive fields cannot be imported; set them with PATCH /v1/customers/{id}"));
+            return p;
+        }
         CustomerInput input;
         try {
             input = json.treeToValue(doc.doc(), CustomerInput.class);
@@ -176,7 +182,7 @@ public class ChunkPlanner {
         c.apply(p.draft);
         c.createdBy = job.caller().subject();
         c.updatedBy = c.createdBy;
-        JsonNode view = json.valueToTree(customers.toView(c));
+        JsonNode view = json.valueToTree(customers.view(c));
         plan.history.add(history.row(job.caller(), job.correlationId(), ChangeSource.IMPORT, CustomerService.ENTITY,
                 c.id, c.version, "create", null, view));
         plan.events.add(outbox.row(job.caller(), job.correlationId(), event(c, "customer.created",
@@ -204,7 +210,7 @@ public class ChunkPlanner {
                 return;
             }
         }
-        JsonNode before = json.valueToTree(customers.toView(match));
+        JsonNode before = json.valueToTree(customers.view(match));
         String oldExternalId = match.externalId;
         List<String> changed = match.apply(draft);
         if (changed.isEmpty()) {
@@ -214,7 +220,7 @@ public class ChunkPlanner {
         match.version++;
         match.touch();
         match.updatedBy = job.caller().subject();
-        JsonNode after = json.valueToTree(customers.toView(match));
+        JsonNode after = json.valueToTree(customers.view(match));
         plan.history.add(history.row(job.caller(), job.correlationId(), ChangeSource.IMPORT, CustomerService.ENTITY,
                 match.id, match.version, "update", before, after));
         plan.events.add(outbox.row(job.caller(), job.correlationId(), event(match, "customer.updated",

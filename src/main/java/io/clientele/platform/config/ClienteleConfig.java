@@ -31,6 +31,11 @@ public interface ClienteleConfig {
     RateLimit rateLimit();
 
     Webhooks webhooks();
+    Crypto crypto();
+
+    Audit audit();
+
+    Hsts hsts();
 
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
@@ -213,5 +218,55 @@ public interface ClienteleConfig {
         /** Most subscriptions per tenant. */
         @WithDefault("100")
         int maxSubscriptionsPerTenant();
+    }
+
+    /** Field encryption at rest (docs/security.md): AES-256-GCM keys by version, and the blind-index key. */
+    interface Crypto {
+        /** Base64 of 32 random bytes per key version, e.g. `keys.1=...`; old versions stay until re-encrypted. */
+        Map<String, String> keys();
+
+        /** The version new values are encrypted with; must be one of {@link #keys()}. */
+        int activeVersion();
+
+        /** Base64 of at least 32 random bytes: HMAC key of the blind indexes (equality look-ups). */
+        String blindIndexKey();
+
+        Reencrypt reencrypt();
+
+        interface Reencrypt {
+            /** Whether this replica moves values under older key versions to the active one. */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** How often the re-encryption job looks for values under older key versions. */
+            @WithDefault("10s")
+            Duration interval();
+
+            /** Rows re-encrypted per transaction (locked with FOR UPDATE SKIP LOCKED). */
+            @WithDefault("200")
+            int batchSize();
+        }
+    }
+
+    /** The audit log of writes and denied accesses (docs/security.md). */
+    interface Audit {
+        /** Whether requests are recorded; switch off only for benchmarks of the bare API. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    /** Strict-Transport-Security on responses to requests that arrived over TLS at this service. */
+    interface Hsts {
+        /** Whether the header is sent on HTTPS responses (never on plain HTTP ones). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The max-age directive. */
+        @WithDefault("P365D")
+        Duration maxAge();
+
+        /** Whether includeSubDomains is added. */
+        @WithDefault("true")
+        boolean includeSubdomains();
     }
 }

@@ -29,17 +29,23 @@ public class CallerContext {
         return identities.getDeferredIdentity().map(CallerContext::toCaller);
     }
 
-    static Caller toCaller(SecurityIdentity identity) {
-        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-            throw new ProblemException(ProblemType.UNAUTHORIZED, "a valid bearer token is required")
-                    .header("WWW-Authenticate", "Bearer");
-        }
+    /** The token's tenant, or null when it carries no valid tenant_id claim. */
+    public static String tenantOf(JsonWebToken jwt) {
         Object tenant = jwt.getClaim(TENANT_CLAIM);
         String tenantId = tenant == null ? null : tenant.toString();
         if (tenantId != null && tenantId.startsWith("\"")) {
             tenantId = tenantId.substring(1, tenantId.length() - 1);
         }
-        if (tenantId == null || !TENANT.matcher(tenantId).matches()) {
+        return tenantId != null && TENANT.matcher(tenantId).matches() ? tenantId : null;
+    }
+
+    static Caller toCaller(SecurityIdentity identity) {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            throw new ProblemException(ProblemType.UNAUTHORIZED, "a valid bearer token is required")
+                    .header("WWW-Authenticate", "Bearer");
+        }
+        String tenantId = tenantOf(jwt);
+        if (tenantId == null) {
             throw new ProblemException(ProblemType.FORBIDDEN, "the token carries no valid tenant_id claim");
         }
         String client = jwt.getClaim("azp");
