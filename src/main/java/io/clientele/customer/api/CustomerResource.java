@@ -74,10 +74,12 @@ public class CustomerResource {
     private final MergePatcher patcher;
     private final CustomerPages pages;
     private final Duplicates duplicates;
+    private final io.clientele.platform.timeline.Timeline timeline;
 
     CustomerResource(CustomerService customers, CustomerMapper mapper, CallerContext callers,
             Idempotency idempotency, Pager pager, ObjectMapper json, MergePatcher patcher, CustomerPages pages,
-            Duplicates duplicates) {
+            Duplicates duplicates, io.clientele.platform.timeline.Timeline timeline) {
+        this.timeline = timeline;
         this.duplicates = duplicates;
         this.customers = customers;
         this.mapper = mapper;
@@ -373,5 +375,21 @@ public class CustomerResource {
                     .orElseThrow(() -> ProblemException.invalidParameter("phone is not a valid phone number")));
         }
         return new NaturalKey(NaturalKey.Kind.EXTERNAL_ID, externalId.strip());
+    }
+
+    /**
+     * The customer's timeline: its own changes and what other modules contribute through
+     * {@link io.clientele.platform.timeline.TimelineSource} beans (activities, tasks, opportunities...).
+     */
+    @GET
+    @Path("/{id}/timeline")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> timeline(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        UUID uuid = Params.uuid(id);
+        int max = Params.intBetween("limit", limit, Pager.DEFAULT_LIMIT, 1, Pager.MAX_LIMIT);
+        return callers.current().chain(caller -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
+                () -> customers.get(caller, uuid).chain(c -> timeline.page(caller, uuid, max, cursor))))
+                .map(body -> Response.ok(body).build());
     }
 }

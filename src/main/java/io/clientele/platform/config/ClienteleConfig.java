@@ -27,6 +27,8 @@ public interface ClienteleConfig {
 
     Imports imports();
 
+    Sales sales();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -120,5 +122,47 @@ public interface ClienteleConfig {
         /** Most stored rows re-keyed per batch after the matching algorithm changed. */
         @WithDefault("500")
         int rekeyBatchSize();
+    }
+
+    /** Sales opportunities (docs/sales.md). */
+    interface Sales {
+
+        Reminders reminders();
+
+        WinModel winModel();
+
+        /** Follow-up reminders: task.due, task.overdue and opportunity.stale through the outbox. */
+        interface Reminders {
+            /** Whether this replica scans for due work (every replica may; rows are claimed with row locks). */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** How often a replica scans. */
+            @WithDefault("30s")
+            Duration interval();
+
+            /** Most reminders of each kind claimed per scan and transaction. */
+            @WithDefault("500")
+            int batchSize();
+
+            /** How long after its due time an open task counts as overdue (task.overdue). */
+            @WithDefault("1h")
+            Duration overdueAfter();
+        }
+
+        /** The per-tenant win-probability model. */
+        interface WinModel {
+            /** Closed opportunities (won and lost together) a tenant needs before a model is trained. */
+            @WithDefault("40")
+            int minClosed();
+
+            /** A tenant's model older than this is retrained by the scheduled job. */
+            @WithDefault("24h")
+            Duration retrainInterval();
+
+            /** How often a replica looks for tenants whose model is due for retraining. */
+            @WithDefault("1h")
+            Duration scheduleCheck();
+        }
     }
 }
