@@ -41,6 +41,7 @@ import io.clientele.platform.security.CallerContext;
 import io.clientele.sales.api.SalesInputs.OpportunityInput;
 import io.clientele.sales.domain.OpportunityService;
 import io.clientele.sales.domain.OpportunityService.Loaded;
+import io.clientele.sales.scoring.WinModels;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -57,9 +58,11 @@ public class OpportunityResource {
     private final Pager pager;
     private final MergePatcher patcher;
     private final ObjectMapper json;
+    private final WinModels models;
 
     OpportunityResource(OpportunityService opportunities, SalesMapper mapper, CallerContext callers,
-            Idempotency idempotency, Pager pager, MergePatcher patcher, ObjectMapper json) {
+            Idempotency idempotency, Pager pager, MergePatcher patcher, ObjectMapper json, WinModels models) {
+        this.models = models;
         this.opportunities = opportunities;
         this.mapper = mapper;
         this.callers = callers;
@@ -156,6 +159,17 @@ public class OpportunityResource {
         return callers.current()
                 .chain(caller -> opportunities.history(caller, uuid, page.where(), page.orderBy(), page.fetchSize()))
                 .map(rows -> Response.ok(pager.body(page, rows, this::historyItem)).build());
+    }
+
+    /** The win probability with its top factors, or the stage default and why (see WinModels). */
+    @GET
+    @Path("/{id}/win-probability")
+    @PermissionsAllowed("opportunities:read")
+    public Uni<Response> score(@PathParam("id") String id) {
+        UUID uuid = Params.uuid(id);
+        return callers.current().chain(caller -> opportunities.get(caller, uuid))
+                .chain(loaded -> models.score(loaded.opportunity(), loaded.stage()))
+                .map(body -> Response.ok(body).build());
     }
 
     /** Every stay of the opportunity in a stage, oldest first, with entered and exited times. */

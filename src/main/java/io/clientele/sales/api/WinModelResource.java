@@ -2,57 +2,39 @@ package io.clientele.sales.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.http.Params;
 import io.clientele.platform.idempotency.Idempotency;
 import io.clientele.platform.security.CallerContext;
-import io.clientele.sales.domain.OpportunityService;
 import io.clientele.sales.scoring.WinModel;
 import io.clientele.sales.scoring.WinModels;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
-/** Win probability: scoring an opportunity, the model's report, and training on demand. */
-@Path("/v1")
+/** The win-probability model: its report and training on demand (scores: OpportunityResource). */
+@Path("/v1/win-model")
 @Produces(MediaType.APPLICATION_JSON)
 public class WinModelResource {
 
     private final WinModels models;
-    private final OpportunityService opportunities;
     private final CallerContext callers;
     private final Idempotency idempotency;
 
-    WinModelResource(WinModels models, OpportunityService opportunities, CallerContext callers,
-            Idempotency idempotency) {
+    WinModelResource(WinModels models, CallerContext callers, Idempotency idempotency) {
         this.models = models;
-        this.opportunities = opportunities;
         this.callers = callers;
         this.idempotency = idempotency;
     }
 
     @GET
-    @Path("/opportunities/{id}/win-probability")
-    @PermissionsAllowed("opportunities:read")
-    public Uni<Response> score(@PathParam("id") String id) {
-        UUID uuid = Params.uuid(id);
-        return callers.current().chain(caller -> opportunities.get(caller, uuid))
-                .chain(loaded -> models.score(loaded.opportunity(), loaded.stage()))
-                .map(body -> Response.ok(body).build());
-    }
-
-    @GET
-    @Path("/win-model")
     @PermissionsAllowed("opportunities:read")
     public Uni<Response> report() {
         return callers.current().chain(caller -> models.current(caller.tenantId())).map(cached -> {
@@ -65,7 +47,7 @@ public class WinModelResource {
     }
 
     @POST
-    @Path("/win-model/training")
+    @Path("/training")
     @PermissionsAllowed("win-model:train")
     public Uni<Response> train(@HeaderParam(Idempotency.HEADER) String key) {
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/win-model/training", Map.of(),

@@ -53,6 +53,13 @@ public class Activity extends TenantRecord {
     @Column(name = "deleted_at")
     public Instant deletedAt;
 
+    // Reminder markers, written with SQL by the reminder scan; read-only here so "SELECT *" loads.
+    @Column(name = "due_notified_at", insertable = false, updatable = false)
+    public Instant dueNotifiedAt;
+
+    @Column(name = "overdue_notified_at", insertable = false, updatable = false)
+    public Instant overdueNotifiedAt;
+
     public boolean task() {
         return TASK.equals(type);
     }

@@ -83,6 +83,18 @@ public class Opportunity extends TenantRecord {
     @Column(name = "deleted_at")
     public Instant deletedAt;
 
+    // Derived columns written with SQL (stage moves, activities, reminders); mapped read-only so that
+    // native "SELECT *" queries can load the entity.
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "stage_path", insertable = false, updatable = false)
+    public UUID[] stagePath;
+
+    @Column(name = "last_activity_at", insertable = false, updatable = false)
+    public Instant lastActivityAt;
+
+    @Column(name = "stale_notified_for", insertable = false, updatable = false)
+    public Instant staleNotifiedFor;
+
     /** The current state in the shape a patch is applied to. */
     public OpportunityDraft toDraft() {
         return new OpportunityDraft(customerId, contactId, title, amount, currency, pipelineId, stageId, ownerId,

@@ -100,7 +100,7 @@ public class Reminders {
                           JOIN pipeline p ON p.id = o.pipeline_id
                           CROSS JOIN LATERAL (
                                 SELECT CAST(s ->> 'staleAfterDays' AS int) AS days
-                                  FROM jsonb_array_elements(p.stages()) s
+                                  FROM jsonb_array_elements(p.stages -> 'items') s
                                  WHERE s ->> 'id' = CAST(o.stage_id AS text)) st
                          WHERE o.status = 'open' AND o.deleted_at IS NULL AND st.days IS NOT NULL
                            AND GREATEST(o.stage_entered_at, o.last_activity_at) + make_interval(days => st.days)

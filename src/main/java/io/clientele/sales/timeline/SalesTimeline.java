@@ -70,7 +70,7 @@ class SalesTimeline implements TimelineSource {
         SqlFragment visible = scope.all() ? SqlFragment.TRUE : scope.on("o.owner_id");
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery("SELECT sp.id, CAST(o.id AS text), o.title, CAST(sp.stage_id AS text),"
-                    + " (SELECT s ->> 'name' FROM jsonb_array_elements(p.stages()) s"
+                    + " (SELECT s ->> 'name' FROM jsonb_array_elements(p.stages -> 'items') s"
                     + " WHERE s ->> 'id' = CAST(sp.stage_id AS text)), sp.entered_at, sp.exited_at, o.owner_id, CAST(sp.pipeline_id AS text)"
                     + " FROM opportunity_stage_period sp JOIN opportunity o ON o.id = sp.opportunity_id"
                     + " JOIN pipeline p ON p.id = sp.pipeline_id"
