@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.clientele.customer.domain.CustomerRepository;
+import io.clientele.customer.domain.CustomerService;
 import io.clientele.platform.errors.FieldError;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
@@ -37,12 +37,12 @@ public class ActivityService {
 
     private final ActivityRepository activities;
     private final OpportunityRepository opportunities;
-    private final CustomerRepository customers;
+    private final CustomerService customers;
     private final SalesScopes scopes;
     private final History history;
     private final Outbox outbox;
 
-    ActivityService(ActivityRepository activities, OpportunityRepository opportunities, CustomerRepository customers,
+    ActivityService(ActivityRepository activities, OpportunityRepository opportunities, CustomerService customers,
             SalesScopes scopes, History history, Outbox outbox) {
         this.activities = activities;
         this.opportunities = opportunities;
@@ -169,7 +169,7 @@ public class ActivityService {
             if (customerId == null) {
                 throw invalid("/customerId", "is required (or give opportunityId)");
             }
-            return customers.existing(caller.tenantId(), List.of(customerId)).map(found -> {
+            return customers.existing(caller, List.of(customerId)).map(found -> {
                 if (found.isEmpty()) {
                     throw invalid("/customerId", "no such customer");
                 }

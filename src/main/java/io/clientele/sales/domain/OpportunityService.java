@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.clientele.customer.domain.CustomerRepository;
+import io.clientele.customer.domain.CustomerService;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
@@ -36,12 +36,12 @@ public class OpportunityService {
 
     private final OpportunityRepository opportunities;
     private final PipelineRepository pipelines;
-    private final CustomerRepository customers;
+    private final CustomerService customers;
     private final SalesScopes scopes;
     private final History history;
     private final Outbox outbox;
 
-    OpportunityService(OpportunityRepository opportunities, PipelineRepository pipelines, CustomerRepository customers,
+    OpportunityService(OpportunityRepository opportunities, PipelineRepository pipelines, CustomerService customers,
             SalesScopes scopes, History history, Outbox outbox) {
         this.opportunities = opportunities;
         this.pipelines = pipelines;
@@ -271,7 +271,7 @@ public class OpportunityService {
         if (draft.contactId() != null) {
             people.add(draft.contactId());
         }
-        return customers.existing(caller.tenantId(), people).chain(found -> {
+        return customers.existing(caller, people).chain(found -> {
             ValidationErrors errors = new ValidationErrors();
             if (!found.contains(draft.customerId())) {
                 errors.add("/customerId", "no such customer");
