@@ -158,9 +158,11 @@ public class PipelineService {
                         next.removeIf(s -> s.id().equals(stageId));
                         validate(next);
                         p.stages(next);
-                        return held == 0 ? save(caller, requestId, before, p)
+                        // Touched before the moves: their flushes write the pipeline once, one version.
+                        p.touch();
+                        return held == 0 ? flushed(caller, requestId, before, p)
                                 : opportunityService.moveAll(caller, requestId, old, p, stageId, moveTo)
-                                        .chain(moved -> save(caller, requestId, before, p));
+                                        .chain(moved -> flushed(caller, requestId, before, p));
                     });
         });
     }
@@ -188,6 +190,10 @@ public class PipelineService {
 
     private Uni<Pipeline> save(Caller caller, String requestId, Map<String, Object> before, Pipeline p) {
         p.touch();
+        return flushed(caller, requestId, before, p);
+    }
+
+    private Uni<Pipeline> flushed(Caller caller, String requestId, Map<String, Object> before, Pipeline p) {
         return pipelines.flush().replaceWith(p)
                 .call(saved -> recordedUpdate(caller, requestId, before, saved));
     }

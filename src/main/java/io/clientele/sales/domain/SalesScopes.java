@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.clientele.platform.org.Teams;
 import io.clientele.platform.security.Caller;
+import io.clientele.platform.security.RecordScope;
 import io.clientele.platform.security.Visibility;
 import io.smallrye.mutiny.Uni;
 
@@ -29,9 +30,8 @@ public class SalesScopes {
         this.teams = teams;
     }
 
-    public Uni<OwnerFilter> scope(Caller caller, String resource) {
-        return visibility.scope(caller, resource).map(scope -> scope.all() ? OwnerFilter.ALL
-                : new OwnerFilter(false, scope::permits, scope::on));
+    public Uni<RecordScope> scope(Caller caller, String resource) {
+        return visibility.scope(caller, resource);
     }
 
     /** Subjects of the members of a team of the caller's tenant (empty for an unknown team). */

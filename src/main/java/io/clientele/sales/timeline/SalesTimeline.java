@@ -16,7 +16,7 @@ import io.clientele.platform.security.Caller;
 import io.clientele.platform.timeline.TimelineEntry;
 import io.clientele.platform.timeline.TimelineSource;
 import io.clientele.sales.domain.ActivityService;
-import io.clientele.sales.domain.OwnerFilter;
+import io.clientele.platform.security.RecordScope;
 import io.clientele.sales.domain.SalesScopes;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -48,7 +48,7 @@ class SalesTimeline implements TimelineSource {
     }
 
     private Uni<List<TimelineEntry>> activities(Caller caller, UUID customerId, OffsetDateTime before, int limit,
-            OwnerFilter scope) {
+            RecordScope scope) {
         SqlFragment visible = scope.all() ? SqlFragment.TRUE : scope.on("owner_id");
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery("SELECT * FROM sales_activity WHERE tenant_id = :tenant"
@@ -66,7 +66,7 @@ class SalesTimeline implements TimelineSource {
     }
 
     private Uni<List<TimelineEntry>> stages(Caller caller, UUID customerId, OffsetDateTime before, int limit,
-            OwnerFilter scope) {
+            RecordScope scope) {
         SqlFragment visible = scope.all() ? SqlFragment.TRUE : scope.on("o.owner_id");
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery("SELECT sp.id, CAST(o.id AS text), o.title, CAST(sp.stage_id AS text),"
