@@ -42,8 +42,8 @@ CP=$(cd "$CODE_DIR" && ./mvnw -q -B $MVN_ARGS dependency:build-classpath -Dmdep.
 log "git $(git -C "$REPO_DIR" rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
     "TOTAL=$TOTAL CLOSED=$CLOSED QUERIES=$QUERIES" | tee -a "$RESULT"
 java -Xmx2g -cp "$CODE_DIR/target/test-classes:$CODE_DIR/target/classes:$CP" io.clientele.bench.SalesBench \
-    "jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" "$PGUSER" "$BASE_URL" "$(token)" "$TENANT" "$TOTAL" "$CLOSED" \
-    "$QUERIES" 2> >(grep -v 'LogManager\|JBossLoggerFinder' >&2) | tee -a "$RESULT"
+    "jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" "$PGUSER" "$BASE_URL" "$TOKEN_URL" "$CLIENT_ID" "$CLIENT_SECRET" \
+    "$TENANT" "$TOTAL" "$CLOSED" "$QUERIES" 2> >(grep -v 'LogManager\|JBossLoggerFinder' >&2) | tee -a "$RESULT"
 funnel=$(sed -nE 's/^funnel \(all.*p99 ([0-9.]+) ms.*/\1/p' "$RESULT" | tail -1)
 score=$(sed -nE 's/^score:.*p99 ([0-9.]+) ms.*/\1/p' "$RESULT" | tail -1)
 train=$(sed -nE 's/^training on [0-9]+ closed: ([0-9.]+) s.*/\1/p' "$RESULT" | tail -1)

@@ -50,7 +50,9 @@ CREATE TABLE opportunity (
     deleted_at          timestamptz
 );
 CREATE INDEX opportunity_list ON opportunity (tenant_id, created_at, id) WHERE deleted_at IS NULL;
-CREATE INDEX opportunity_funnel ON opportunity (tenant_id, pipeline_id, created_at) WHERE deleted_at IS NULL;
+-- Covers the funnel's scan (index-only once vacuumed): no heap access for the aggregate.
+CREATE INDEX opportunity_funnel ON opportunity (tenant_id, pipeline_id, created_at)
+    INCLUDE (stage_id, currency, status, amount, owner_id, stage_path) WHERE deleted_at IS NULL;
 CREATE INDEX opportunity_customer ON opportunity (tenant_id, customer_id) WHERE deleted_at IS NULL;
 CREATE INDEX opportunity_stage ON opportunity (tenant_id, pipeline_id, stage_id) WHERE deleted_at IS NULL;
 CREATE INDEX opportunity_open ON opportunity (stage_entered_at) WHERE status = 'open' AND deleted_at IS NULL;
@@ -68,6 +70,20 @@ CREATE TABLE opportunity_stage_period (
 );
 CREATE INDEX stage_period_opportunity ON opportunity_stage_period (opportunity_id, entered_at);
 CREATE INDEX stage_period_pipeline ON opportunity_stage_period (tenant_id, pipeline_id, stage_id);
+
+-- Completed stays summed per stage, creation day of the opportunity and owner at the time it left
+-- the stage: the funnel's average time in stage without joining every stay to its opportunity.
+-- Written in the transaction that ends the stay.
+CREATE TABLE stage_stay_stat (
+    tenant_id    text             NOT NULL,
+    pipeline_id  uuid             NOT NULL,
+    stage_id     uuid             NOT NULL,
+    created_day  date             NOT NULL,
+    owner_id     text             NOT NULL,
+    stays        bigint           NOT NULL,
+    seconds      double precision NOT NULL,
+    PRIMARY KEY (tenant_id, pipeline_id, stage_id, created_day, owner_id)
+);
 
 -- Calls, meetings, emails, notes and tasks, against a customer and optionally one of its opportunities.
 CREATE TABLE sales_activity (

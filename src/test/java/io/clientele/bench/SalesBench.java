@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Sales benchmark (bench/sales.sh): loads TOTAL opportunities (CLOSED of them closed, with stage stays
  * and activities) into a fresh pipeline of the tenant with COPY, then measures over HTTP the funnel of
  * that pipeline, one training of the win model, and scoring single opportunities.
- * Arguments: jdbc-url user base-url token tenant total closed queries.
+ * Arguments: jdbc-url user base-url token-url client-id client-secret tenant total closed queries.
  */
 public final class SalesBench {
 
@@ -36,11 +36,14 @@ public final class SalesBench {
         String jdbc = args[0];
         String user = args[1];
         String base = args[2];
-        String token = args[3];
-        String tenant = args[4];
-        int total = Integer.parseInt(args[5]);
-        int closed = Integer.parseInt(args[6]);
-        int queries = Integer.parseInt(args[7]);
+        String tokenUrl = args[3];
+        String clientId = args[4];
+        String secret = args[5];
+        String tenant = args[6];
+        int total = Integer.parseInt(args[7]);
+        int closed = Integer.parseInt(args[8]);
+        int queries = Integer.parseInt(args[9]);
+        String token = token(tokenUrl, clientId, secret);
 
         String customer = post(base, token, "/v1/customers", "{\"kind\":\"company\",\"name\":\"Bench Co "
                 + UUID.randomUUID() + "\"}").get("id").asText();
@@ -59,11 +62,14 @@ public final class SalesBench {
         System.out.printf(Locale.ROOT, "loaded %d opportunities (%d closed) in %.1f s%n", total, closed,
                 (System.nanoTime() - loadStart) / 1e9);
 
+        // Tokens are short-lived: a fresh one for each phase.
+        token = token(tokenUrl, clientId, secret);
         String funnel = "/v1/pipelines/" + pid + "/funnel";
         measure("funnel (all " + total + ")", base, token, List.of(funnel), queries / 10, queries);
         measure("funnel (one owner, one year)", base, token,
                 List.of(funnel + "?ownerId=owner-3&from=2026-01-01"), queries / 10, queries);
 
+        token = token(tokenUrl, clientId, secret);
         long t0 = System.nanoTime();
         JsonNode report = post(base, token, "/v1/win-model/training", "");
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -72,11 +78,20 @@ public final class SalesBench {
                 seconds / 10, report.path("status").asText(), report.at("/model/auc"), report.at("/model/brier"),
                 report.at("/baseline/auc"), report.at("/baseline/brier"));
 
+        token = token(tokenUrl, clientId, secret);
         List<String> scorePaths = new ArrayList<>();
         for (int i = 0; i < Math.min(1000, open.size()); i++) {
             scorePaths.add("/v1/opportunities/" + open.get(i) + "/win-probability");
         }
         measure("score", base, token, scorePaths, queries / 10, queries);
+    }
+
+    private static String token(String url, String clientId, String secret) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + clientId
+                        + "&client_secret=" + secret)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body()).get("access_token").asText();
     }
 
     private static void measure(String name, String base, String token, List<String> paths, int warmup, int n)
@@ -196,9 +211,20 @@ public final class SalesBench {
                 st.execute("UPDATE opportunity o SET last_activity_at = a.last FROM (SELECT opportunity_id,"
                         + " max(occurred_at) AS last FROM sales_activity WHERE tenant_id = '" + tenant
                         + "' GROUP BY 1) a WHERE o.id = a.opportunity_id AND o.pipeline_id = '" + pid + "'");
-                st.execute("ANALYZE opportunity");
-                st.execute("ANALYZE opportunity_stage_period");
-                st.execute("ANALYZE sales_activity");
+                // What the service writes when a stay ends, for the loaded stays.
+                st.execute("INSERT INTO stage_stay_stat (tenant_id, pipeline_id, stage_id, created_day, owner_id,"
+                        + " stays, seconds) SELECT sp.tenant_id, sp.pipeline_id, sp.stage_id,"
+                        + " CAST(o.created_at AT TIME ZONE 'UTC' AS date), o.owner_id, count(*),"
+                        + " sum(extract(epoch FROM sp.exited_at - sp.entered_at))"
+                        + " FROM opportunity_stage_period sp JOIN opportunity o ON o.id = sp.opportunity_id"
+                        + " WHERE sp.pipeline_id = '" + pid + "' AND sp.exited_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5"
+                        + " ON CONFLICT (tenant_id, pipeline_id, stage_id, created_day, owner_id) DO UPDATE"
+                        + " SET stays = stage_stay_stat.stays + EXCLUDED.stays,"
+                        + " seconds = stage_stay_stat.seconds + EXCLUDED.seconds");
+                st.execute("VACUUM ANALYZE opportunity");
+                st.execute("VACUUM ANALYZE opportunity_stage_period");
+                st.execute("VACUUM ANALYZE sales_activity");
+                st.execute("VACUUM ANALYZE stage_stay_stat");
             }
         }
         return open;

@@ -44,9 +44,17 @@ public class OpportunityRepository implements PanacheRepositoryBase<Opportunity,
     /** Closes the open stage period of an opportunity and opens the next one (null stage: only closes). */
     public Uni<Void> enterStage(Opportunity o, UUID previousStage, String actor, Instant at) {
         return getSession().chain(session -> session.createNativeQuery(
-                "UPDATE opportunity_stage_period SET exited_at = :at WHERE opportunity_id = :id AND exited_at IS NULL")
+                "WITH closed AS (UPDATE opportunity_stage_period SET exited_at = :at"
+                        + " WHERE opportunity_id = :id AND exited_at IS NULL"
+                        + " RETURNING tenant_id, pipeline_id, stage_id, extract(epoch FROM exited_at - entered_at) AS s)"
+                        + " INSERT INTO stage_stay_stat (tenant_id, pipeline_id, stage_id, created_day, owner_id, stays,"
+                        + " seconds) SELECT tenant_id, pipeline_id, stage_id, :day, :owner, 1, s FROM closed"
+                        + " ON CONFLICT (tenant_id, pipeline_id, stage_id, created_day, owner_id) DO UPDATE"
+                        + " SET stays = stage_stay_stat.stays + 1, seconds = stage_stay_stat.seconds + EXCLUDED.seconds")
                 .setParameter("at", at.atOffset(ZoneOffset.UTC))
                 .setParameter("id", o.id)
+                .setParameter("day", o.createdAt.atOffset(ZoneOffset.UTC).toLocalDate())
+                .setParameter("owner", o.ownerId)
                 .executeUpdate()
                 .chain(() -> session.createNativeQuery(
                         "INSERT INTO opportunity_stage_period (tenant_id, opportunity_id, pipeline_id, stage_id,"

@@ -49,11 +49,16 @@ public class Funnel {
         String where = where(s, params, "o.");
         String byStage = "SELECT o.stage_id, o.currency, o.status, o.stage_path, count(*), sum(o.amount)"
                 + " FROM opportunity o WHERE " + where + " GROUP BY 1, 2, 3, 4";
-        String stays = "SELECT sp.stage_id, avg(extract(epoch FROM sp.exited_at - sp.entered_at))"
-                + " FROM opportunity_stage_period sp JOIN opportunity o ON o.id = sp.opportunity_id"
-                + " WHERE sp.tenant_id = :tenant AND sp.pipeline_id = :pipeline AND sp.exited_at IS NOT NULL AND "
-                + where + " GROUP BY 1";
-        return Uni.combine().all().unis(run(byStage, params), run(stays, params)).asTuple()
+        Map<String, Object> stayParams = new LinkedHashMap<>();
+        String stays = s.tag() != null
+                // The summary has no tags: a tag-filtered funnel averages the stays themselves.
+                ? "SELECT sp.stage_id, avg(extract(epoch FROM sp.exited_at - sp.entered_at))"
+                        + " FROM opportunity_stage_period sp JOIN opportunity o ON o.id = sp.opportunity_id"
+                        + " WHERE sp.tenant_id = :tenant AND sp.pipeline_id = :pipeline AND sp.exited_at IS NOT NULL"
+                        + " AND " + where(s, stayParams, "o.") + " GROUP BY 1"
+                : "SELECT st.stage_id, sum(st.seconds) / NULLIF(sum(st.stays), 0) FROM stage_stay_stat st WHERE "
+                        + summaryWhere(s, stayParams) + " GROUP BY 1";
+        return Uni.combine().all().unis(run(byStage, params), run(stays, stayParams)).asTuple()
                 .map(t -> assemble(s, t.getItem1(), t.getItem2()));
     }
 
@@ -89,6 +94,37 @@ public class Funnel {
         }
         if (!s.scope().isTrue()) {
             w.append(" AND (").append(s.scope().sql()).append(")");
+            params.putAll(s.scope().params());
+        }
+        return w.toString();
+    }
+
+    /** The same selection on stage_stay_stat: creation days covering [from, to), owner at the stay's end. */
+    private static String summaryWhere(Selection s, Map<String, Object> params) {
+        StringBuilder w = new StringBuilder("st.tenant_id = :tenant AND st.pipeline_id = :pipeline");
+        params.put("tenant", s.tenantId());
+        params.put("pipeline", s.pipeline().id);
+        if (s.from() != null) {
+            w.append(" AND st.created_day >= :from");
+            params.put("from", s.from().atOffset(ZoneOffset.UTC).toLocalDate());
+        }
+        if (s.to() != null) {
+            var end = s.to().atOffset(ZoneOffset.UTC);
+            w.append(" AND st.created_day < :to");
+            params.put("to", end.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? end.toLocalDate()
+                    : end.toLocalDate().plusDays(1));
+        }
+        if (s.ownerId() != null) {
+            w.append(" AND st.owner_id = :owner");
+            params.put("owner", s.ownerId());
+        }
+        if (s.owners() != null) {
+            w.append(" AND st.owner_id = ANY (:owners)");
+            params.put("owners", s.owners().toArray(String[]::new));
+        }
+        if (!s.scope().isTrue()) {
+            // The scope was compiled for "o.owner_id"; the summary's owner column is st.owner_id.
+            w.append(" AND (").append(s.scope().sql().replace("o.owner_id", "st.owner_id")).append(")");
             params.putAll(s.scope().params());
         }
         return w.toString();

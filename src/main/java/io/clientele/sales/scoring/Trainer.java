@@ -138,7 +138,7 @@ public final class Trainer {
                 .map(e -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("feature", e.getKey());
-                    m.put("value", f.shown(e.getKey(), model.ownerRates(), model.priorWinRate()));
+                    m.put("value", String.valueOf(f.shown(e.getKey(), model.ownerRates(), model.priorWinRate())));
                     m.put("contribution", Math.round(e.getValue() * 10000) / 10000.0);
                     return m;
                 }).toList();
