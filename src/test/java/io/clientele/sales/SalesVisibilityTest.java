@@ -40,6 +40,8 @@ class SalesVisibilityTest {
         alice.call().get("/v1/pipelines/" + pid + "/funnel").then().body("total", equalTo(1));
         bob.call().body(Map.of("type", "note", "opportunityId", his, "subject", "private")).post("/v1/activities")
                 .then().statusCode(201);
+        alice.call().body(Map.of("type", "note", "opportunityId", his, "subject", "sneaky")).post("/v1/activities")
+                .then().statusCode(422).body("errors[0].pointer", equalTo("/opportunityId"));
         alice.call().get("/v1/customers/" + customer + "/timeline").then().statusCode(200)
                 .body("items.data.opportunityId", not(hasItem(his)))
                 .body("items.data.subject", not(hasItem("private")));

@@ -156,7 +156,10 @@ public class ActivityService {
     /** Checks references; an opportunity given without a customer supplies its customer. */
     private Uni<ActivityDraft> resolve(Caller caller, ActivityDraft d) {
         Uni<UUID> customer = d.opportunityId() == null ? Uni.createFrom().item(d.customerId())
-                : opportunities.findActive(caller.tenantId(), d.opportunityId()).map(o -> {
+                : scopes.scope(caller, SalesScopes.OPPORTUNITIES).chain(scope -> opportunities
+                        .findActive(caller.tenantId(), d.opportunityId()).map(o -> o != null && scope.permits(o.ownerId)
+                                ? o : null)).map(o -> {
+                    // An opportunity the caller may not see is reported like a missing one.
                     if (o == null) {
                         throw invalid("/opportunityId", "no such opportunity");
                     }
