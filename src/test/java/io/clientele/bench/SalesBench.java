@@ -64,6 +64,8 @@ public final class SalesBench {
 
         // Tokens are short-lived: a fresh one for each phase.
         token = token(tokenUrl, clientId, secret);
+        // The floor of this machine at this moment: an authenticated read of one small record.
+        measure("reference: GET one pipeline", base, token, List.of("/v1/pipelines/" + pid), queries / 10, queries);
         String funnel = "/v1/pipelines/" + pid + "/funnel";
         measure("funnel (all " + total + ")", base, token, List.of(funnel), queries / 10, queries);
         measure("funnel (one owner, one year)", base, token,
