@@ -30,6 +30,10 @@ public interface ClienteleConfig {
 
     Sales sales();
 
+    RateLimit rateLimit();
+
+    Webhooks webhooks();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -171,5 +175,86 @@ public interface ClienteleConfig {
             @WithDefault("1h")
             Duration scheduleCheck();
         }
+    }
+    /** Request limits per OAuth client and per tenant, shared by all replicas through Redis (docs/rate-limits.md). */
+    interface RateLimit {
+        /** Whether authenticated API requests are limited at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Default limit of one OAuth client (token {@code azp}, else subject) within one tenant. */
+        Limit client();
+
+        /** Default limit of one tenant, all its clients together. */
+        Limit tenant();
+
+        /** Per-client overrides of {@link #client()}, keyed by client id. */
+        Map<String, Limit> clients();
+
+        /** Per-tenant overrides of {@link #tenant()}, keyed by tenant id. */
+        Map<String, Limit> tenants();
+
+        /** How long a request waits for Redis before it is served unlimited (fail open). */
+        @WithDefault("250ms")
+        Duration redisTimeout();
+
+        interface Limit {
+            /** Requests allowed per window; a burst may use the whole quota at once. */
+            int quota();
+
+            /** The window the quota refills over, evenly (GCRA). */
+            Duration window();
+        }
+    }
+
+    /** Outgoing webhooks (docs/webhooks.md). */
+    interface Webhooks {
+        /** Whether this replica delivers webhooks (subscriptions and fan-out work either way). */
+        @WithDefault("true")
+        boolean workerEnabled();
+
+        /** How often an idle delivery worker looks for due deliveries. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** Deliveries claimed per worker round trip. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** Receiver deadline for one attempt (connect plus response). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** How long a claimed delivery stays with a replica before another may take it over (crash recovery). */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** First retry delay; each further one doubles, capped by {@link #maxBackoff()}, with full jitter. */
+        @WithDefault("30s")
+        Duration initialBackoff();
+
+        /** Longest delay between two attempts. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** How long a delivery is retried after its first attempt before it is given up. */
+        @WithDefault("25h")
+        Duration retryWindow();
+
+        /** Default overlap during which a rotated-out secret still signs deliveries. */
+        @WithDefault("24h")
+        Duration rotationOverlap();
+
+        /** Refuse receivers that resolve to loopback, private, link-local or other internal addresses. */
+        @WithDefault("true")
+        boolean blockPrivateAddresses();
+
+        /** Test/local only: accept {@code http://127.0.0.1} and {@code http://localhost} URLs (never in production). */
+        @WithDefault("false")
+        boolean allowInsecureLoopback();
+
+        /** Most subscriptions per tenant. */
+        @WithDefault("100")
+        int maxSubscriptionsPerTenant();
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -51,17 +52,20 @@ public class OutboxRelay {
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final ClienteleConfig config;
+    private final List<OutboxTap> taps;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopped;
     private long timerId = -1;
 
     OutboxRelay(Pool pool, @Channel("domain-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-            MutinyEmitter<String> emitter, ObjectMapper mapper, Vertx vertx, ClienteleConfig config) {
+            MutinyEmitter<String> emitter, ObjectMapper mapper, Vertx vertx, ClienteleConfig config,
+            Instance<OutboxTap> taps) {
         this.pool = pool;
         this.emitter = emitter;
         this.mapper = mapper;
         this.vertx = vertx;
         this.config = config;
+        this.taps = taps.stream().toList();
     }
 
     void start(@Observes StartupEvent event) {
@@ -110,18 +114,31 @@ public class OutboxRelay {
                     }
                     List<Long> seqs = new ArrayList<>(rows.size());
                     List<Uni<Void>> sends = new ArrayList<>(rows.size());
+                    List<OutboxTap.Relayed> relayed = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         seqs.add(row.getLong("seq"));
-                        sends.add(send(row));
+                        String envelope = envelope(row);
+                        relayed.add(new OutboxTap.Relayed(row.getLong("seq"), row.getUUID("id"),
+                                row.getString("tenant_id"), row.getString("event_type"), envelope));
+                        sends.add(send(row, envelope));
                     }
                     return Uni.join().all(sends).andFailFast()
+                            .chain(() -> tap(conn, relayed))
                             .chain(() -> conn.preparedQuery("DELETE FROM outbox_event WHERE seq = ANY($1)")
                                     .execute(Tuple.of(seqs.toArray(Long[]::new))))
                             .map(deleted -> seqs.size());
                 });
     }
 
-    private Uni<Void> send(Row row) {
+    private Uni<Void> tap(SqlConnection conn, List<OutboxTap.Relayed> relayed) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (OutboxTap tap : taps) {
+            chain = chain.chain(() -> tap.relayed(conn, relayed));
+        }
+        return chain;
+    }
+
+    private Uni<Void> send(Row row, String envelope) {
         String key = row.getString("aggregate_id");
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes());
@@ -130,7 +147,7 @@ public class OutboxRelay {
                 .withKey(key)
                 .withHeaders(headers)
                 .build();
-        return emitter.sendMessage(Message.of(envelope(row)).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(envelope).addMetadata(metadata));
     }
 
     /** The CloudEvents 1.0 structured-mode envelope (docs: openapi/asyncapi.yaml). */
