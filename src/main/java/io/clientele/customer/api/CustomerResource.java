@@ -54,6 +54,7 @@ import io.clientele.platform.query.GroupQuery;
 import io.clientele.platform.query.SqlFilterCompiler;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.CallerContext;
+import io.clientele.platform.timeline.Timeline;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -75,11 +76,13 @@ public class CustomerResource {
     private final CustomerPages pages;
     private final Duplicates duplicates;
     private final SensitiveAccess access;
+    private final Timeline timeline;
 
     CustomerResource(CustomerService customers, CustomerMapper mapper, CallerContext callers,
             Idempotency idempotency, Pager pager, ObjectMapper json, MergePatcher patcher, CustomerPages pages,
-            Duplicates duplicates, SensitiveAccess access) {
+            Duplicates duplicates, SensitiveAccess access, Timeline timeline) {
         this.access = access;
+        this.timeline = timeline;
         this.duplicates = duplicates;
         this.customers = customers;
         this.mapper = mapper;
@@ -378,5 +381,21 @@ public class CustomerResource {
                     .orElseThrow(() -> ProblemException.invalidParameter("phone is not a valid phone number")));
         }
         return new NaturalKey(NaturalKey.Kind.EXTERNAL_ID, externalId.strip());
+    }
+
+    /**
+     * The customer's timeline: its own changes and what other modules contribute through
+     * {@link TimelineSource} beans (activities, tasks, opportunities...).
+     */
+    @GET
+    @Path("/{id}/timeline")
+    @PermissionsAllowed("customers:read")
+    public Uni<Response> timeline(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        UUID uuid = Params.uuid(id);
+        int max = Params.intBetween("limit", limit, Pager.DEFAULT_LIMIT, 1, Pager.MAX_LIMIT);
+        return callers.current().chain(caller -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
+                () -> customers.get(caller, uuid).chain(c -> timeline.page(caller, uuid, max, cursor))))
+                .map(body -> Response.ok(body).build());
     }
 }

@@ -28,6 +28,8 @@ public interface ClienteleConfig {
 
     Imports imports();
 
+    Sales sales();
+
     RateLimit rateLimit();
 
     Webhooks webhooks();
@@ -138,6 +140,47 @@ public interface ClienteleConfig {
         int rekeyBatchSize();
     }
 
+    /** Sales opportunities (docs/sales.md). */
+    interface Sales {
+
+        Reminders reminders();
+
+        WinModel winModel();
+
+        /** Follow-up reminders: task.due, task.overdue and opportunity.stale through the outbox. */
+        interface Reminders {
+            /** Whether this replica scans for due work (every replica may; rows are claimed with row locks). */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** How often a replica scans. */
+            @WithDefault("30s")
+            Duration interval();
+
+            /** Most reminders of each kind claimed per scan and transaction. */
+            @WithDefault("500")
+            int batchSize();
+
+            /** How long after its due time an open task counts as overdue (task.overdue). */
+            @WithDefault("1h")
+            Duration overdueAfter();
+        }
+
+        /** The per-tenant win-probability model. */
+        interface WinModel {
+            /** Closed opportunities (won and lost together) a tenant needs before a model is trained. */
+            @WithDefault("40")
+            int minClosed();
+
+            /** A tenant's model older than this is retrained by the scheduled job. */
+            @WithDefault("24h")
+            Duration retrainInterval();
+
+            /** How often a replica looks for tenants whose model is due for retraining. */
+            @WithDefault("1h")
+            Duration scheduleCheck();
+        }
+    }
     /** Request limits per OAuth client and per tenant, shared by all replicas through Redis (docs/rate-limits.md). */
     interface RateLimit {
         /** Whether authenticated API requests are limited at all. */
