@@ -27,6 +27,8 @@ public interface ClienteleConfig {
 
     Imports imports();
 
+    Intake intake();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -120,5 +122,15 @@ public interface ClienteleConfig {
         /** Most stored rows re-keyed per batch after the matching algorithm changed. */
         @WithDefault("500")
         int rekeyBatchSize();
+    }
+
+    interface Intake {
+        /** Attempts at one intake record that keeps failing (after its batch failed) before it is dead-lettered. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Wait before the second attempt; each later attempt waits this much longer. */
+        @WithDefault("200ms")
+        Duration retryBackoff();
     }
 }
