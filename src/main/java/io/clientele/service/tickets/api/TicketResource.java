@@ -104,7 +104,8 @@ public class TicketResource {
         PageRequest<Ticket> page = pager.request("tickets", TicketQueries.SCHEMA, filter, sort, "-createdAt", limit,
                 cursor);
         return callers.current().chain(caller -> scopes.listScope(caller)
-                .chain(scope -> tickets.list(caller, scope, page.where(), page.orderBy(), page.fetchSize())))
+                .chain(scope -> tickets.list(caller, "TRUE", page.where().and(scope), page.orderBy(),
+                        page.fetchSize())))
                 .map(rows -> Response.ok(pager.body(page, rows,
                         t -> sparse.apply(json.valueToTree(TicketView.of(t))))).build());
     }
