@@ -30,6 +30,8 @@ public interface ClienteleConfig {
 
     Intake intake();
 
+    Assignment assignment();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -139,5 +141,11 @@ public interface ClienteleConfig {
         /** Wait before the second attempt; each later attempt waits this much longer. */
         @WithDefault("200ms")
         Duration retryBackoff();
+    }
+
+    interface Assignment {
+        /** Open tickets a team member without a service agent profile takes before counting as at capacity. */
+        @WithDefault("10")
+        int defaultCapacity();
     }
 }
