@@ -77,7 +77,7 @@ setup_assignment() {
         curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $t" -H 'Content-Type: application/json' \
             -d '{"role":"member"}' "$BASE_URL/v1/teams/$team/members/$a" || die "cannot add $a"
         curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $t" -H 'Content-Type: application/json' \
-            -d '{"capacity":10000000,"skills":[],"available":true}' "$BASE_URL/v1/agents/$a" || die "cannot profile $a"
+            -d '{"capacity":10000,"skills":[],"available":true}' "$BASE_URL/v1/agents/$a" || die "cannot profile $a"
     done
     curl -sf -o /dev/null -H "Authorization: Bearer $t" -H 'Content-Type: application/json' \
         -d "{\"name\":\"bench $team\",\"position\":0,\"teamId\":\"$team\",\"strategy\":\"least_loaded\",\"conditions\":{\"tags\":[\"bench\"]}}" \
