@@ -157,6 +157,24 @@ class IntakeKafkaTest {
     }
 
     @Test
+    void intakeTicketsAreRoutedAndAssigned() throws Exception {
+        Api api = Api.freshTenant();
+        String team = AssignmentTest.team(api, "Mail desk", "m1", "m2");
+        AssignmentTest.rule(api, Map.of("name", "mail", "teamId", team, "strategy", "round_robin",
+                "conditions", Map.of("channels", List.of("email"))));
+        String key = "routed-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            send("email", key, event(api.tenant(), "email", "rt-" + i, email("<routed-" + i + "@x>",
+                    "routed@example.com", "Routed " + i, "please route", null, null)));
+        }
+        drain(api.tenant(), "email", key);
+        assertEquals(List.of("m1", "m2", "m1"), Db.strings("SELECT assignee_id FROM ticket WHERE tenant_id = ?"
+                + " AND subject LIKE 'Routed %' ORDER BY subject", api.tenant()));
+        assertEquals(3, Db.count("SELECT count(*) FROM ticket WHERE tenant_id = ? AND subject LIKE 'Routed %'"
+                + " AND status = 'open' AND assignment->>'method' = 'rule'", api.tenant()));
+    }
+
+    @Test
     void aReplyThatOvertakesItsOriginalStillEndsUpInOneTicket() throws Exception {
         String tenant = Api.freshTenant().tenant();
         String key = "thread-" + UUID.randomUUID();

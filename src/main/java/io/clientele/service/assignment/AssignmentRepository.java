@@ -33,6 +33,17 @@ public class AssignmentRepository {
                 .setParameter("key", "assign|" + tenantId + "|" + teamId).getSingleResult()).replaceWithVoid();
     }
 
+    /**
+     * The team's members, read through the routing transaction's session: {@code Teams.members} runs on the
+     * Vert.x pool, whose answer can arrive on another context than the intake consumer's session lives on.
+     */
+    public Uni<Set<String>> members(String tenantId, UUID teamId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "SELECT subject FROM team_member WHERE tenant_id = :tenant AND team_id = :team", String.class)
+                .setParameter("tenant", tenantId).setParameter("team", teamId).getResultList())
+                .map(java.util.HashSet::new);
+    }
+
     public Uni<List<ServiceAgent>> agents(String tenantId, Set<String> subjects) {
         return Panache.getSession().chain(s -> s.createSelectionQuery(
                 "from ServiceAgent where tenantId = :tenant and subject in :subjects", ServiceAgent.class)

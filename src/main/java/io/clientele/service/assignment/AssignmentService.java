@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.clientele.customer.api.CustomerQueries;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.history.ChangeSource;
-import io.clientele.platform.org.Teams;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.FilterParser;
 import io.clientele.platform.query.SqlFilterCompiler;
@@ -35,13 +34,11 @@ public class AssignmentService {
 
     private final AssignmentRepository repository;
     private final TicketService tickets;
-    private final Teams teams;
     private final ClienteleConfig config;
 
-    AssignmentService(AssignmentRepository repository, TicketService tickets, Teams teams, ClienteleConfig config) {
+    AssignmentService(AssignmentRepository repository, TicketService tickets, ClienteleConfig config) {
         this.repository = repository;
         this.tickets = tickets;
-        this.teams = teams;
         this.config = config;
     }
 
@@ -99,7 +96,7 @@ public class AssignmentService {
     private Uni<Ticket> assignInTeam(Caller caller, String requestId, ChangeSource source, Ticket ticket,
             AssignmentRule rule) {
         return repository.lockTeam(ticket.tenantId, rule.teamId)
-                .chain(() -> teams.members(ticket.tenantId, rule.teamId))
+                .chain(() -> repository.members(ticket.tenantId, rule.teamId))
                 .chain(members -> members.isEmpty()
                         ? Uni.createFrom().item(new Choice(null, List.of(), "the team has no members"))
                         : repository.agents(ticket.tenantId, members)

@@ -100,7 +100,7 @@ public class IntakeConsumer {
                 IntakeEnvelope.Parsed parsed = IntakeEnvelope.parse(json, channel, record.getPayload());
                 pending.add(new Pending(record, new IntakeService.Item(parsed.command(), parsed.eventId())));
             } catch (ProblemException | IllegalArgumentException e) {
-                rejected = rejected.chain(() -> deadLetter(record, reason(e), e));
+                rejected = rejected.chain(() -> deadLetter(context, record, reason(e), e));
             }
         }
         Uni<Void> processed = pending.isEmpty() ? Uni.createFrom().voidItem()
@@ -127,7 +127,7 @@ public class IntakeConsumer {
         return intake.ingestAll(List.of(p.item())).replaceWithVoid().onFailure().recoverWithUni(failure -> {
             if (failure instanceof ProblemException || failure instanceof IllegalArgumentException) {
                 // Invalid for good (e.g. a ticket that cannot take the message): retrying cannot help.
-                return deadLetter(p.record(), reason(failure), failure);
+                return deadLetter(context, p.record(), reason(failure), failure);
             }
             if (attempt < config.intake().maxAttempts()) {
                 return delay(context, config.intake().retryBackoff().multipliedBy(attempt))
@@ -136,7 +136,7 @@ public class IntakeConsumer {
             // Out of attempts: dead-letter only when the database answers; if it does not, every record
             // would fail alike, so wait for it instead of emptying the topic into the dead letters.
             return pool.query("SELECT 1").execute().replaceWithVoid()
-                    .chain(() -> deadLetter(p.record(), reason(failure), failure))
+                    .chain(() -> deadLetter(context, p.record(), reason(failure), failure))
                     .onFailure().recoverWithUni(down -> {
                         LOG.warnf("intake waits for the database: %s", down.getMessage());
                         return delay(context, config.intake().retryBackoff().multipliedBy(10))
@@ -145,7 +145,16 @@ public class IntakeConsumer {
         });
     }
 
-    private Uni<Void> deadLetter(KafkaRecord<String, String> record, String reason, Throwable cause) {
+    /** Sends to the dead-letter topic, retrying until the broker takes it: the batch is acknowledged only after. */
+    private Uni<Void> deadLetter(Context context, KafkaRecord<String, String> record, String reason, Throwable cause) {
+        return send(record, reason, cause).onFailure().recoverWithUni(failure -> {
+            LOG.warnf("dead-lettering failed, will retry: %s", failure.getMessage());
+            return delay(context, config.intake().retryBackoff().multipliedBy(5))
+                    .chain(() -> deadLetter(context, record, reason, cause));
+        });
+    }
+
+    private Uni<Void> send(KafkaRecord<String, String> record, String reason, Throwable cause) {
         LOG.warnf("intake record %s-%d@%d dead-lettered: %s", record.getTopic(), record.getPartition(),
                 offset(record), reason);
         RecordHeaders headers = new RecordHeaders();
