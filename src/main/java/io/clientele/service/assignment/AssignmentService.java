@@ -133,7 +133,9 @@ public class AssignmentService {
             ServiceAgent profile = profiles.get(subject);
             int capacity = profile == null ? config.assignment().defaultCapacity() : profile.capacity;
             boolean available = profile == null || profile.available;
-            long load = loads.getOrDefault(subject, 0L);
+            // An int, as the JSON round trip gives it back: a Long would make Hibernate see the stored
+            // assignment as changed at every flush.
+            int load = loads.getOrDefault(subject, 0L).intValue();
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("subject", subject);
             c.put("load", load);

@@ -25,6 +25,7 @@ import io.clientele.service.tickets.NewMessage;
 import io.clientele.service.tickets.Ticket;
 import io.clientele.service.tickets.TicketDraft;
 import io.clientele.service.tickets.TicketService;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -68,7 +69,10 @@ public class IntakeService {
         for (Item item : items) {
             IntakeCommand c = item.command();
             chain = chain.chain(() -> process(gateway(c.tenantId(), c.channel().apiName()), item.correlationId(), c)
-                    .invoke(outcomes::add).replaceWithVoid());
+                    .invoke(outcomes::add).replaceWithVoid())
+                    // Done with this message's entities: flush them and let go, so later flushes of the batch
+                    // do not dirty-check every earlier ticket again.
+                    .call(() -> Panache.getSession().chain(s -> s.flush().invoke(() -> s.clear())));
         }
         return chain.replaceWith(outcomes);
     }
