@@ -33,11 +33,15 @@ public interface ClienteleConfig {
     RateLimit rateLimit();
 
     Webhooks webhooks();
+
     Crypto crypto();
 
     Audit audit();
 
     Hsts hsts();
+    Intake intake();
+
+    Assignment assignment();
 
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
@@ -181,6 +185,7 @@ public interface ClienteleConfig {
             Duration scheduleCheck();
         }
     }
+
     /** Request limits per OAuth client and per tenant, shared by all replicas through Redis (docs/rate-limits.md). */
     interface RateLimit {
         /** Whether authenticated API requests are limited at all. */
@@ -311,5 +316,23 @@ public interface ClienteleConfig {
         /** Whether includeSubDomains is added. */
         @WithDefault("true")
         boolean includeSubdomains();
+    }
+
+    /** Ticket intake from the channel topics and the REST intake (docs/tickets.md). */
+    interface Intake {
+        /** Attempts at one intake record that keeps failing (after its batch failed) before it is dead-lettered. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Wait before the second attempt; each later attempt waits this much longer. */
+        @WithDefault("200ms")
+        Duration retryBackoff();
+    }
+
+    /** Automatic ticket assignment (docs/tickets.md). */
+    interface Assignment {
+        /** Open tickets a team member without a service agent profile takes before counting as at capacity. */
+        @WithDefault("10")
+        int defaultCapacity();
     }
 }
