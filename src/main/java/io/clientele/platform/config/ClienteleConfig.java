@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.clientele.platform.security.VisibilityLevel;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -97,6 +98,12 @@ public interface ClienteleConfig {
     interface Security {
         /** Permissions granted by each realm role, e.g. `admin=customers:read,customers:write`. */
         Map<String, List<String>> rolePermissions();
+
+        /**
+         * Record visibility per resource and role: `visibility.opportunities.sales=own` (own, team or all). The
+         * widest of a caller's roles wins; a role without an entry sees only the records it owns.
+         */
+        Map<String, Map<String, VisibilityLevel>> visibility();
     }
 
     /** Defaults for tenants that have not set their own duplicate-checking settings. */
