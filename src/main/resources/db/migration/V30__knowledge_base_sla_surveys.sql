@@ -72,7 +72,8 @@ CREATE TABLE sla_policy (
 CREATE UNIQUE INDEX sla_policy_name ON sla_policy (tenant_id, lower(name));
 CREATE INDEX sla_policy_order ON sla_policy (tenant_id, position, id);
 
--- CSAT surveys: one per solved ticket; answered_at makes the public link single-use.
+-- CSAT surveys: one per ticket (a reopened and re-solved ticket keeps its survey); the conditional
+-- UPDATE that sets answered_at makes the public link single-use.
 CREATE TABLE csat_survey (
     id          uuid PRIMARY KEY,
     tenant_id   text        NOT NULL,
@@ -87,4 +88,4 @@ CREATE TABLE csat_survey (
     CHECK ((answered_at IS NULL) = (rating IS NULL))
 );
 CREATE INDEX csat_survey_answered ON csat_survey (tenant_id, answered_at) WHERE answered_at IS NOT NULL;
-CREATE INDEX csat_survey_ticket ON csat_survey (tenant_id, ticket_id);
+CREATE UNIQUE INDEX csat_survey_ticket ON csat_survey (tenant_id, ticket_id);

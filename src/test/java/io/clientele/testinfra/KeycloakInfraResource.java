@@ -23,6 +23,7 @@ public class KeycloakInfraResource implements QuarkusTestResourceLifecycleManage
         // The packaged app runs in the prod profile, which requires every secret to be given.
         Map<String, String> config = new java.util.HashMap<>(ensureStarted().quarkusConfig());
         config.put("clientele.cursor.secret", "end-to-end-test-only-cursor-secret-0123456789");
+        config.put("clientele.surveys.signing-key", "end-to-end-test-only-survey-key-0123456789abc");
         return config;
     }
 

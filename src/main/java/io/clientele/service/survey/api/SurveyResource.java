@@ -1,0 +1,182 @@
+package io.clientele.service.survey.api;
+
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.clientele.platform.errors.ProblemException;
+import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.errors.ValidationErrors;
+import io.clientele.platform.http.Params;
+import io.clientele.platform.http.RequestIds;
+import io.clientele.platform.idempotency.Idempotency;
+import io.clientele.platform.paging.PageRequest;
+import io.clientele.platform.paging.Pager;
+import io.clientele.platform.query.FieldType;
+import io.clientele.platform.query.QueryField;
+import io.clientele.platform.query.QuerySchema;
+import io.clientele.platform.security.CallerContext;
+import io.clientele.service.survey.Survey;
+import io.clientele.service.survey.SurveyService;
+import io.quarkus.security.PermissionsAllowed;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/** REST edge of CSAT surveys for staff: {@code /v1/surveys} and the CSAT report. */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class SurveyResource {
+
+    static final Set<String> GROUPS = Set.of("agent", "team", "none");
+    static final Set<String> PERIODS = Set.of("day", "week", "month");
+
+    static final QuerySchema<Survey> SCHEMA = QuerySchema.<Survey>builder()
+            .idField("id", "id", s -> s.id)
+            .field(QueryField.<Survey>of("ticketId", "ticket_id", FieldType.UUID))
+            .field(QueryField.<Survey>of("agentId", "agent_id", FieldType.STRING))
+            .field(QueryField.<Survey>of("teamId", "team_id", FieldType.STRING))
+            .field(QueryField.<Survey>of("rating", "rating", FieldType.NUMBER))
+            .field(QueryField.<Survey>of("answeredAt", "answered_at", FieldType.INSTANT))
+            .sortableField("createdAt", "created_at", FieldType.INSTANT, s -> s.createdAt)
+            .build();
+
+    private final SurveyService surveys;
+    private final CallerContext callers;
+    private final Idempotency idempotency;
+    private final Pager pager;
+
+    SurveyResource(SurveyService surveys, CallerContext callers, Idempotency idempotency, Pager pager) {
+        this.surveys = surveys;
+        this.callers = callers;
+        this.idempotency = idempotency;
+        this.pager = pager;
+    }
+
+    /** Body of a manual survey creation. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record SurveyInput(String ticketId) {
+    }
+
+    @POST
+    @Path("/surveys")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed("surveys:write")
+    public Uni<Response> create(SurveyInput body, @HeaderParam(Idempotency.HEADER) String key,
+            HttpServerRequest request) {
+        if (body == null) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
+        }
+        UUID ticket;
+        try {
+            ticket = UUID.fromString(String.valueOf(body.ticketId()));
+        } catch (IllegalArgumentException e) {
+            ValidationErrors errors = new ValidationErrors().add("/ticketId", "is required: the id of a ticket");
+            errors.throwIfAny();
+            throw e;
+        }
+        return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/surveys", body,
+                () -> surveys.create(caller, RequestIds.of(request), ticket)
+                        .map(s -> Response.created(URI.create("/v1/surveys/" + s.id))
+                                .entity(s.view(Instant.now(), surveys.link(s))).build())));
+    }
+
+    @GET
+    @Path("/surveys")
+    @PermissionsAllowed("surveys:read")
+    public Uni<Response> list(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        PageRequest<Survey> page = pager.request("surveys", SCHEMA, filter, sort, "-createdAt", limit, cursor);
+        Instant now = Instant.now();
+        return callers.current().chain(caller -> surveys.list(caller, page.where(), page.orderBy(), page.fetchSize()))
+                .map(rows -> Response.ok(pager.body(page, rows, s -> s.view(now, surveys.link(s)))).build());
+    }
+
+    @GET
+    @Path("/surveys/{id}")
+    @PermissionsAllowed("surveys:read")
+    public Uni<Response> get(@PathParam("id") String id) {
+        UUID uuid = Params.uuid(id);
+        return callers.current().chain(caller -> surveys.get(caller, uuid))
+                .map(s -> Response.ok(s.view(Instant.now(), surveys.link(s))).build());
+    }
+
+    /** CSAT (share of 4 and 5 ratings) and average rating per agent or team and calendar period. */
+    @GET
+    @Path("/reports/csat")
+    @PermissionsAllowed("surveys:read")
+    public Uni<Response> report(@QueryParam("groupBy") String groupBy, @QueryParam("period") String period,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("timeZone") String timeZone) {
+        String group = groupBy == null ? "none" : groupBy;
+        String unit = period == null ? "month" : period;
+        if (!GROUPS.contains(group)) {
+            throw ProblemException.invalidParameter("groupBy: must be agent, team or none");
+        }
+        if (!PERIODS.contains(unit)) {
+            throw ProblemException.invalidParameter("period: must be day, week or month");
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(timeZone == null ? "UTC" : timeZone);
+        } catch (DateTimeException e) {
+            throw ProblemException.invalidParameter("timeZone: must be an IANA time zone such as Europe/Berlin");
+        }
+        LocalDate first = date("from", from);
+        LocalDate last = date("to", to);
+        if (last.isBefore(first) || first.plusYears(5).isBefore(last)) {
+            throw ProblemException.invalidParameter("to: must be on or after from, and at most five years later");
+        }
+        Instant start = first.atStartOfDay(zone).toInstant();
+        Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
+        ZoneId z = zone;
+        return callers.current().chain(caller -> surveys.report(caller, group, unit, z, start, end)).map(rows -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("groupBy", group);
+            body.put("period", unit);
+            body.put("timeZone", z.getId());
+            body.put("from", first.toString());
+            body.put("to", last.toString());
+            body.put("items", rows.stream().map(r -> {
+                Map<String, Object> item = new LinkedHashMap<>();
+                if (!"none".equals(group)) {
+                    item.put(group + "Id", r.key());
+                }
+                item.put("periodStart", r.periodStart());
+                item.put("responses", r.responses());
+                item.put("satisfied", r.satisfied());
+                item.put("csat", Math.round(1000.0 * r.satisfied() / r.responses()) / 10.0);
+                item.put("averageRating", Math.round(r.averageRating() * 100) / 100.0);
+                return item;
+            }).toList());
+            return Response.ok(body).build();
+        });
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null) {
+            throw ProblemException.invalidParameter(name + ": is required (a date such as 2026-01-31)");
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidParameter(name + ": must be a date such as 2026-01-31");
+        }
+    }
+}
