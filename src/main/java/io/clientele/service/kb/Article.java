@@ -47,7 +47,7 @@ public class Article extends TenantRecord {
     @Column(name = "not_helpful_count", nullable = false)
     public int notHelpfulCount;
 
-    /** Segmented title and body ({@link TextSegmenter}); the database derives the search vector from them. */
+    /** Segmented title and body ({@link TextSegmenter}); the search index is built from them. */
     @Column(name = "title_terms", nullable = false)
     public String titleTerms;
 

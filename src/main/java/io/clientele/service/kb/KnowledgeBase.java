@@ -150,6 +150,6 @@ public class KnowledgeBase {
     }
 
     private static DomainEvent event(UUID id, String type, Object data) {
-        return new DomainEvent(TOPIC, "article", id.toString(), type, data);
+        return new DomainEvent(TOPIC, "articles", id.toString(), type, data);
     }
 }

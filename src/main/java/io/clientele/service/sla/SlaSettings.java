@@ -49,7 +49,7 @@ public class SlaSettings {
                     c.apply(draft);
                     return calendars.persist(c);
                 })
-                .call(c -> outbox.record(caller, requestId, event("sla_calendar", c.id, "sla_calendar.created",
+                .call(c -> outbox.record(caller, requestId, event("sla-calendars", c.id, "sla_calendar.created",
                         Map.of("calendar", c.view()))));
     }
 
@@ -69,7 +69,7 @@ public class SlaSettings {
                         }
                         c.touch();
                         return calendars.flush().replaceWith(c).call(saved -> outbox.record(caller, requestId,
-                                event("sla_calendar", c.id, "sla_calendar.updated",
+                                event("sla-calendars", c.id, "sla_calendar.updated",
                                         Map.of("calendar", saved.view(), "changedFields", changed))));
                     });
         });
@@ -85,7 +85,7 @@ public class SlaSettings {
                             "SLA policies use this calendar; change them first");
                 }
                 return calendars.delete(c);
-            }).chain(() -> outbox.record(caller, requestId, event("sla_calendar", c.id, "sla_calendar.deleted",
+            }).chain(() -> outbox.record(caller, requestId, event("sla-calendars", c.id, "sla_calendar.deleted",
                     Map.of("id", c.id.toString(), "deletedAt", TenantRecord.now().toString()))));
         });
     }
@@ -110,7 +110,7 @@ public class SlaSettings {
             p.initialise(caller.tenantId());
             p.apply(draft);
             return policies.persist(p);
-        }).call(p -> outbox.record(caller, requestId, event("sla_policy", p.id, "sla_policy.created",
+        }).call(p -> outbox.record(caller, requestId, event("sla-policies", p.id, "sla_policy.created",
                 Map.of("policy", p.view()))));
     }
 
@@ -129,7 +129,7 @@ public class SlaSettings {
                 }
                 p.touch();
                 return policies.flush().replaceWith(p).call(saved -> outbox.record(caller, requestId,
-                        event("sla_policy", p.id, "sla_policy.updated",
+                        event("sla-policies", p.id, "sla_policy.updated",
                                 Map.of("policy", saved.view(), "changedFields", changed))));
             });
         });
@@ -139,7 +139,7 @@ public class SlaSettings {
     public Uni<Void> deletePolicy(Caller caller, String requestId, UUID id, Precondition precondition) {
         return policy(caller, id).chain(p -> {
             precondition.check(p.version);
-            return policies.delete(p).chain(() -> outbox.record(caller, requestId, event("sla_policy", p.id,
+            return policies.delete(p).chain(() -> outbox.record(caller, requestId, event("sla-policies", p.id,
                     "sla_policy.deleted", Map.of("id", p.id.toString(), "deletedAt", TenantRecord.now().toString()))));
         });
     }

@@ -201,6 +201,6 @@ public class SurveyService {
     }
 
     private static DomainEvent event(Survey s, String type, Object data) {
-        return new DomainEvent(TOPIC, "survey", s.id.toString(), type, data);
+        return new DomainEvent(TOPIC, "surveys", s.id.toString(), type, data);
     }
 }
