@@ -41,7 +41,8 @@ CREATE TABLE kb_feedback (
     PRIMARY KEY (article_id, voter)
 );
 
--- Business calendars: weekly intervals (JSON, minutes of the local day) and holidays, in an IANA zone.
+-- Business calendars: weekly intervals (weekday -> [{start, end}] in local HH:MM) and holidays
+-- (date -> name), in an IANA zone. JSON objects, not top-level arrays: Hibernate Reactive maps objects.
 CREATE TABLE business_calendar (
     id         uuid PRIMARY KEY,
     tenant_id  text        NOT NULL,
@@ -51,7 +52,7 @@ CREATE TABLE business_calendar (
     name       text        NOT NULL,
     time_zone  text        NOT NULL,
     week       jsonb       NOT NULL,
-    holidays   jsonb       NOT NULL DEFAULT '[]'
+    holidays   jsonb       NOT NULL DEFAULT '{}'
 );
 CREATE UNIQUE INDEX business_calendar_name ON business_calendar (tenant_id, lower(name));
 
@@ -70,7 +71,7 @@ CREATE TABLE sla_policy (
     calendar_id     uuid        REFERENCES business_calendar (id),
     targets         jsonb       NOT NULL,
     warn_before_pct integer     NOT NULL DEFAULT 20,
-    escalation      jsonb       NOT NULL DEFAULT '[]'
+    escalation      jsonb       NOT NULL DEFAULT '{"actions": []}'
 );
 CREATE UNIQUE INDEX sla_policy_name ON sla_policy (tenant_id, lower(name));
 CREATE INDEX sla_policy_order ON sla_policy (tenant_id, position, id);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -37,10 +38,10 @@ public class BusinessCalendar extends TenantRecord {
     @Column(nullable = false)
     public Map<String, List<Map<String, String>>> week = new LinkedHashMap<>();
 
-    /** {@code {"date": "2026-12-25", "name": "Christmas Day"}}, name optional. */
+    /** Holiday date ({@code 2026-12-25}) to its name ({@code ""} when it has none). */
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
-    public List<Map<String, String>> holidays = new ArrayList<>();
+    public Map<String, String> holidays = new TreeMap<>();
 
     /** A calendar's writable state, already validated. */
     public record Draft(String name, String timeZone, Map<String, List<Map<String, String>>> week,
@@ -48,19 +49,34 @@ public class BusinessCalendar extends TenantRecord {
     }
 
     public Draft toDraft() {
-        return new Draft(name, timeZone, week, holidays);
+        return new Draft(name, timeZone, week, holidayList());
+    }
+
+    /** Holidays in date order, as the API shows them. */
+    public List<Map<String, String>> holidayList() {
+        List<Map<String, String>> list = new ArrayList<>();
+        new TreeMap<>(holidays).forEach((date, label) -> {
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("date", date);
+            if (!label.isEmpty()) {
+                h.put("name", label);
+            }
+            list.add(h);
+        });
+        return list;
     }
 
     public void apply(Draft draft) {
         name = draft.name();
         timeZone = draft.timeZone();
         week = new LinkedHashMap<>(draft.week());
-        holidays = new ArrayList<>(draft.holidays());
+        holidays = new TreeMap<>();
+        draft.holidays().forEach(h -> holidays.put(h.get("date"), h.getOrDefault("name", "")));
     }
 
     /** The engine's view of this calendar. */
     public BusinessHours hours() {
-        return hours(timeZone, week, holidays);
+        return hours(timeZone, week, holidayList());
     }
 
     /** Builds the engine's calendar from the stored shape; throws IllegalArgumentException on a broken one. */
@@ -87,7 +103,7 @@ public class BusinessCalendar extends TenantRecord {
         view.put("name", name);
         view.put("timeZone", timeZone);
         view.put("week", week);
-        view.put("holidays", holidays);
+        view.put("holidays", holidayList());
         view.put("version", version);
         view.put("createdAt", createdAt.toString());
         view.put("updatedAt", updatedAt.toString());

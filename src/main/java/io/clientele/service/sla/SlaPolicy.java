@@ -60,7 +60,12 @@ public class SlaPolicy extends TenantRecord {
     /** Actions: {@code {"on": "warning"|"breach", "metric": ..., "action": "raise_priority"|"reassign"|"notify", ...}}. */
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
-    public List<Map<String, Object>> escalation = new ArrayList<>();
+    public Map<String, List<Map<String, Object>>> escalation = new LinkedHashMap<>(Map.of("actions", List.of()));
+
+    /** The escalation actions, in the order they are taken. */
+    public List<Map<String, Object>> actions() {
+        return escalation.getOrDefault("actions", List.of());
+    }
 
     /** A policy's writable state, already validated. */
     public record Draft(String name, int position, boolean enabled, List<String> priorities, List<String> ticketTypes,
@@ -69,7 +74,7 @@ public class SlaPolicy extends TenantRecord {
 
     public Draft toDraft() {
         return new Draft(name, position, enabled, List.of(priorities), List.of(ticketTypes), calendarId, targets,
-                warnBeforePercent, escalation);
+                warnBeforePercent, actions());
     }
 
     public void apply(Draft d) {
@@ -81,7 +86,7 @@ public class SlaPolicy extends TenantRecord {
         calendarId = d.calendarId();
         targets = new LinkedHashMap<>(d.targets());
         warnBeforePercent = d.warnBeforePercent();
-        escalation = new ArrayList<>(d.escalation());
+        escalation = new LinkedHashMap<>(Map.of("actions", new ArrayList<>(d.escalation())));
     }
 
     /** Whether the policy applies to a ticket of this priority and type. */
@@ -108,7 +113,7 @@ public class SlaPolicy extends TenantRecord {
         }
         view.put("targets", targets);
         view.put("warnBeforePercent", warnBeforePercent);
-        view.put("escalation", escalation);
+        view.put("escalation", actions());
         view.put("version", version);
         view.put("createdAt", createdAt.toString());
         view.put("updatedAt", updatedAt.toString());
