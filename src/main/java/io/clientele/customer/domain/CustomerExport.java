@@ -12,6 +12,7 @@ import io.clientele.platform.persistence.PositionalSql;
 import io.clientele.platform.persistence.RowStreams;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
+import io.clientele.platform.security.Visibility;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -36,8 +37,10 @@ public class CustomerExport {
     private final RowStreams rows;
     private final CustomerRows customers;
     private final int fetchSize;
+    private final Visibility visibility;
 
-    CustomerExport(RowStreams rows, CustomerRows customers, ClienteleConfig config) {
+    CustomerExport(RowStreams rows, CustomerRows customers, ClienteleConfig config, Visibility visibility) {
+        this.visibility = visibility;
         this.rows = rows;
         this.customers = customers;
         this.fetchSize = config.export().fetchSize();
@@ -48,11 +51,14 @@ public class CustomerExport {
      * compiler (bound parameters only), the tenant and the soft-delete rule from here.
      */
     public Multi<Exported> stream(Caller caller, SqlFragment where, String orderBy, boolean withTags) {
-        String sql = COLUMNS + (withTags ? TAGS : "") + " FROM customer WHERE tenant_id = :tenant"
-                + " AND deleted_at IS NULL AND (" + where.sql() + ") ORDER BY " + orderBy;
-        Map<String, Object> params = new LinkedHashMap<>(where.params());
-        params.put("tenant", caller.tenantId());
-        return rows.stream(PositionalSql.of(sql, params), fetchSize, row -> toExported(row, withTags));
+        return visibility.scope(caller, CustomerService.RESOURCE).onItem().transformToMulti(scope -> {
+            SqlFragment visible = where.and(scope.on(CustomerService.OWNER_COLUMN));
+            String sql = COLUMNS + (withTags ? TAGS : "") + " FROM customer WHERE tenant_id = :tenant"
+                    + " AND deleted_at IS NULL AND (" + visible.sql() + ") ORDER BY " + orderBy;
+            Map<String, Object> params = new LinkedHashMap<>(visible.params());
+            params.put("tenant", caller.tenantId());
+            return rows.stream(PositionalSql.of(sql, params), fetchSize, row -> toExported(row, withTags));
+        });
     }
 
     private Exported toExported(Row row, boolean withTags) {

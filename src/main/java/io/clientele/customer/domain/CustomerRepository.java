@@ -185,13 +185,15 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
     }
 
     /** Which of these ids name active customers of the tenant. */
-    public Uni<List<UUID>> existing(String tenantId, List<UUID> ids) {
-        return getSession().chain(session -> session.createNativeQuery(
-                "SELECT CAST(id AS text) FROM customer WHERE tenant_id = :tenant AND deleted_at IS NULL AND id IN (:ids)",
-                String.class)
-                .setParameter("tenant", tenantId)
-                .setParameter("ids", ids)
-                .getResultList())
+    public Uni<List<UUID>> existing(String tenantId, List<UUID> ids, SqlFragment scope) {
+        return getSession().chain(session -> {
+            var query = session.createNativeQuery("SELECT CAST(id AS text) FROM customer WHERE tenant_id = :tenant"
+                    + " AND deleted_at IS NULL AND id IN (:ids) AND (" + scope.sql() + ")", String.class)
+                    .setParameter("tenant", tenantId)
+                    .setParameter("ids", ids);
+            scope.params().forEach(query::setParameter);
+            return query.getResultList();
+        })
                 .map(found -> found.stream().map(UUID::fromString).toList());
     }
 }

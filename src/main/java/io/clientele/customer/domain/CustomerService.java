@@ -31,6 +31,8 @@ import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.GroupQuery;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
+import io.clientele.platform.security.RecordScope;
+import io.clientele.platform.security.Visibility;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -43,19 +45,27 @@ public class CustomerService {
 
     public static final String ENTITY = "customer";
 
+    /** The resource name record visibility is configured under ({@code clientele.security.visibility.customers.*}). */
+    public static final String RESOURCE = "customers";
+
+    /** The column record visibility restricts (see {@link io.clientele.platform.security.Visibility}). */
+    public static final String OWNER_COLUMN = "owner_id";
+
     private final CustomerRepository customers;
     private final Outbox outbox;
     private final History history;
     private final Function<Customer, Object> eventView;
     private final Duplicates duplicates;
     private final ObjectMapper json;
+    private final Visibility visibility;
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
     CustomerService(CustomerRepository customers, Outbox outbox, History history, CustomerEvents events,
-            Duplicates duplicates, ObjectMapper json) {
+            Duplicates duplicates, ObjectMapper json, Visibility visibility) {
         this.json = json;
+        this.visibility = visibility;
         this.customers = customers;
         this.duplicates = duplicates;
         this.outbox = outbox;
@@ -83,16 +93,18 @@ public class CustomerService {
                     }
                     MatchProfile probe = MatchProfile.of(draft);
                     return customers.lockKeys(exactKeys(caller.tenantId(), probe))
-                            .chain(() -> duplicates.candidates(caller.tenantId(), probe, null,
-                                    settings.likelyThreshold, 5))
+                            .chain(() -> visibility.scope(caller, RESOURCE))
+                            .chain(scope -> duplicates.candidates(caller.tenantId(), probe, null,
+                                    settings.likelyThreshold, 5).map(found -> new Found(found, scope)))
                             .chain(found -> {
-                                if (found.isEmpty()) {
+                                if (found.all().isEmpty()) {
                                     return insert(caller, requestId, draft).map(c -> new Written(c, true));
                                 }
-                                if (effective == DuplicatePolicy.REJECT) {
+                                // Never merge into, nor describe, a customer the caller may not see.
+                                if (effective == DuplicatePolicy.REJECT || found.visible().isEmpty()) {
                                     throw duplicateProblem("a customer like this one already exists", found);
                                 }
-                                return absorb(caller, requestId, found.get(0).customer(), draft)
+                                return absorb(caller, requestId, found.visible().get(0).customer(), draft)
                                         .map(c -> new Written(c, false));
                             });
                 });
@@ -154,10 +166,11 @@ public class CustomerService {
                 return Uni.createFrom().voidItem();
             }
             return customers.lockKeys(exactKeys(caller.tenantId(), after))
-                    .chain(() -> duplicates.candidates(caller.tenantId(), after, current.id,
-                            settings.likelyThreshold, 5))
+                    .chain(() -> visibility.scope(caller, RESOURCE))
+                    .chain(scope -> duplicates.candidates(caller.tenantId(), after, current.id,
+                            settings.likelyThreshold, 5).map(found -> new Found(found, scope)))
                     .invoke(found -> {
-                        if (!found.isEmpty()) {
+                        if (!found.all().isEmpty()) {
                             throw duplicateProblem("after this change the customer would duplicate another one",
                                     found);
                         }
@@ -193,9 +206,11 @@ public class CustomerService {
             List<UUID> mergeIds, Survivorship.Rule rule, Map<String, UUID> choices) {
         List<UUID> all = new ArrayList<>(mergeIds);
         all.add(id);
-        return customers.lockAll(caller.tenantId(), all).chain(locked -> {
+        return visibility.scope(caller, RESOURCE).chain(scope -> customers.lockAll(caller.tenantId(), all)
+                .chain(locked -> {
             Map<UUID, Customer> byId = new HashMap<>();
-            locked.forEach(c -> byId.put(c.id, c));
+            // Customers outside the caller's visibility are treated as absent: 404 or 422, never 403.
+            locked.stream().filter(c -> scope.permits(c.ownerId)).forEach(c -> byId.put(c.id, c));
             Customer survivor = byId.get(id);
             if (survivor == null || survivor.deletedAt != null) {
                 return customers.mergedTarget(caller.tenantId(), id).invoke(target -> {
@@ -257,7 +272,7 @@ public class CustomerService {
                         })
                         .replaceWith(survivor);
             });
-        });
+        }));
     }
 
     private Uni<Void> recordRetired(Caller caller, String requestId, List<Customer> others, UUID survivor) {
@@ -300,13 +315,24 @@ public class CustomerService {
         return keys;
     }
 
-    static ProblemException duplicateProblem(String detail, List<MatchCandidate> found) {
-        List<Map<String, Object>> candidates = found.stream().map(m -> Map.<String, Object>of(
+    /** Likely duplicates, and those of them the caller may see. */
+    private record Found(List<MatchCandidate> all, List<MatchCandidate> visible) {
+        Found(List<MatchCandidate> all, RecordScope scope) {
+            this(all, all.stream().filter(m -> scope.permits(m.customer().ownerId)).toList());
+        }
+    }
+
+    /** The 409 listing the candidates the caller may see; the others are only counted. */
+    private static ProblemException duplicateProblem(String detail, Found found) {
+        List<Map<String, Object>> candidates = found.visible().stream().map(m -> Map.<String, Object>of(
                 "id", m.customer().id.toString(),
                 "displayName", m.customer().displayName,
                 "score", m.match().score(),
                 "reasons", m.match().reasons())).toList();
-        return new ProblemException(ProblemType.DUPLICATE_CUSTOMER, detail).with("candidates", candidates);
+        ProblemException problem = new ProblemException(ProblemType.DUPLICATE_CUSTOMER, detail)
+                .with("candidates", candidates);
+        int hidden = found.all().size() - found.visible().size();
+        return hidden == 0 ? problem : problem.with("hiddenCandidates", hidden);
     }
 
     static ProblemException moved(UUID id, UUID target) {
@@ -333,22 +359,45 @@ public class CustomerService {
     /** An active customer; a merged-away id answers 308 pointing at its survivor, any other 404. */
     @WithSession
     public Uni<Customer> get(Caller caller, UUID id) {
-        return customers.findActive(caller.tenantId(), id).chain(found -> found != null
-                ? Uni.createFrom().item(found)
-                : customers.mergedTarget(caller.tenantId(), id).map(target -> {
-                    throw target == null ? ProblemException.notFound("customer", id) : moved(id, target);
+        return visibility.scope(caller, RESOURCE).chain(scope -> customers.findActive(caller.tenantId(), id)
+                .chain(found -> {
+                    if (found != null) {
+                        if (!scope.permits(found.ownerId)) {
+                            throw ProblemException.notFound("customer", id);
+                        }
+                        return Uni.createFrom().item(found);
+                    }
+                    return customers.mergedTarget(caller.tenantId(), id).map(target -> {
+                        throw target == null ? ProblemException.notFound("customer", id) : moved(id, target);
+                    });
                 }));
     }
 
     @WithSession
     public Uni<List<Customer>> list(Caller caller, CustomerQuery query) {
-        return customers.list(caller.tenantId(), query);
+        return visibility.scope(caller, RESOURCE).chain(scope -> customers.list(caller.tenantId(),
+                new CustomerQuery(query.where().and(scope.on(OWNER_COLUMN)), query.orderBy(), query.limit())));
+    }
+
+    /** How many customers the caller may see match {@code where}. */
+    @WithSession
+    public Uni<Long> count(Caller caller, SqlFragment where) {
+        return visibility.scope(caller, RESOURCE)
+                .chain(scope -> customers.count(caller.tenantId(), where.and(scope.on(OWNER_COLUMN))));
+    }
+
+    /** Which of {@code ids} name active customers the caller may see. */
+    @WithSession
+    public Uni<List<UUID>> existing(Caller caller, List<UUID> ids) {
+        return visibility.scope(caller, RESOURCE)
+                .chain(scope -> customers.existing(caller.tenantId(), ids, scope.on(OWNER_COLUMN)));
     }
 
     /** The one customer holding a natural key; 404 when none, 409 listing them when several. */
     @WithSession
     public Uni<Customer> lookup(Caller caller, NaturalKey key) {
-        return customers.findByNaturalKey(caller.tenantId(), key, 5).map(found -> {
+        return visibility.scope(caller, RESOURCE).chain(scope -> customers.findByNaturalKey(caller.tenantId(), key,
+                5).map(all -> all.stream().filter(c -> scope.permits(c.ownerId)).toList())).map(found -> {
             if (found.isEmpty()) {
                 throw new ProblemException(ProblemType.NOT_FOUND, "no customer has " + key.describe());
             }
@@ -364,14 +413,17 @@ public class CustomerService {
     /** Counts (and sums) of active customers per group; see {@link GroupQuery}. */
     @WithSession
     public Uni<List<Object[]>> groups(Caller caller, GroupQuery grouping, SqlFragment filter, int limit) {
-        return customers.groups(caller.tenantId(), grouping.sql("customer", "deleted_at IS NULL", filter, limit));
+        return visibility.scope(caller, RESOURCE).chain(scope -> customers.groups(caller.tenantId(),
+                grouping.sql("customer", "deleted_at IS NULL", filter.and(scope.on("customer." + OWNER_COLUMN)),
+                        limit)));
     }
 
     /** A customer's change history, newest first; 404 when the id never named a customer of this tenant. */
     @WithSession
     public Uni<List<HistoryEntry>> history(Caller caller, UUID id, SqlFragment where, String orderBy, int limit,
             boolean firstPage) {
-        return history.entries(caller.tenantId(), ENTITY, id, where, orderBy, limit).invoke(entries -> {
+        return requireVisible(caller, id).chain(() -> history.entries(caller.tenantId(), ENTITY, id, where, orderBy,
+                limit)).invoke(entries -> {
             if (firstPage && entries.isEmpty()) {
                 throw ProblemException.notFound("customer", id);
             }
@@ -381,13 +433,33 @@ public class CustomerService {
     /** The customer's state as of {@code instant}: 404 when it did not exist yet or was deleted by then. */
     @WithSession
     public Uni<HistoryEntry> asOf(Caller caller, UUID id, Instant instant) {
-        return history.asOf(caller.tenantId(), ENTITY, id, instant).invoke(entry -> {
+        return requireVisible(caller, id).chain(() -> history.asOf(caller.tenantId(), ENTITY, id, instant))
+                .invoke(entry -> {
             if (entry != null && entry.snapshot().hasNonNull("mergedInto")) {
                 throw moved(id, UUID.fromString(entry.snapshot().get("mergedInto").asText()));
             }
             if (entry == null || entry.operation().equals("delete")) {
                 throw new ProblemException(ProblemType.NOT_FOUND, "customer " + id + " did not exist at " + instant);
             }
+        });
+    }
+
+    /**
+     * 404 unless the caller may see the customer: its current owner decides, or for a deleted or merged-away
+     * customer the owner it last had. Nothing to read for callers who see every customer.
+     */
+    private Uni<Void> requireVisible(Caller caller, UUID id) {
+        return visibility.scope(caller, RESOURCE).chain(scope -> {
+            if (scope.all()) {
+                return Uni.createFrom().voidItem();
+            }
+            return history.asOf(caller.tenantId(), ENTITY, id, TenantRecord.now()).invoke(last -> {
+                String owner = last == null || !last.snapshot().hasNonNull("ownerId") ? null
+                        : last.snapshot().get("ownerId").asText();
+                if (!scope.permits(owner)) {
+                    throw ProblemException.notFound("customer", id);
+                }
+            }).replaceWithVoid();
         });
     }
 

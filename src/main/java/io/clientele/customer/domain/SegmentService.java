@@ -32,10 +32,10 @@ public class SegmentService {
     }
 
     private final SegmentRepository segments;
-    private final CustomerRepository customers;
+    private final CustomerService customers;
     private final Outbox outbox;
 
-    SegmentService(SegmentRepository segments, CustomerRepository customers, Outbox outbox) {
+    SegmentService(SegmentRepository segments, CustomerService customers, Outbox outbox) {
         this.segments = segments;
         this.customers = customers;
         this.outbox = outbox;
@@ -100,7 +100,7 @@ public class SegmentService {
     /** How many customers match the compiled segment filter now. */
     @WithSession
     public Uni<Long> count(Caller caller, SqlFragment where) {
-        return customers.count(caller.tenantId(), where);
+        return customers.count(caller, where);
     }
 
     private Uni<Void> uniqueName(Caller caller, String name, UUID self) {

@@ -41,10 +41,10 @@ public class TagService {
     }
 
     private final TagRepository tags;
-    private final CustomerRepository customers;
+    private final CustomerService customers;
     private final Outbox outbox;
 
-    TagService(TagRepository tags, CustomerRepository customers, Outbox outbox) {
+    TagService(TagRepository tags, CustomerService customers, Outbox outbox) {
         this.tags = tags;
         this.customers = customers;
         this.outbox = outbox;
@@ -106,7 +106,7 @@ public class TagService {
     /** Assigns the tag to every listed customer, or to none when any id is unknown (422 naming them). */
     @WithTransaction
     public Uni<AssignmentResult> assign(Caller caller, String requestId, UUID id, List<UUID> customerIds) {
-        return get(caller, id).chain(tag -> customers.existing(caller.tenantId(), customerIds).chain(found -> {
+        return get(caller, id).chain(tag -> customers.existing(caller, customerIds).chain(found -> {
             List<FieldError> unknown = new ArrayList<>();
             for (int i = 0; i < customerIds.size(); i++) {
                 if (!found.contains(customerIds.get(i))) {
@@ -123,10 +123,15 @@ public class TagService {
         }));
     }
 
-    /** Removes the tag from the listed customers; ids without the tag count as unchanged. */
+    /**
+     * Removes the tag from the listed customers; ids without the tag, and customers the caller may not see,
+     * count as unchanged.
+     */
     @WithTransaction
     public Uni<AssignmentResult> unassign(Caller caller, String requestId, UUID id, List<UUID> customerIds) {
-        return get(caller, id).chain(tag -> tags.unassign(caller.tenantId(), tag.id, customerIds)
+        return get(caller, id).chain(tag -> customers.existing(caller, customerIds)
+                .chain(visible -> visible.isEmpty() ? Uni.createFrom().item(List.<UUID>of())
+                        : tags.unassign(caller.tenantId(), tag.id, visible))
                 .call(changed -> announce(caller, requestId, tag, "tag.unassigned", changed))
                 .map(changed -> new AssignmentResult(tag.id, changed.size(), customerIds.size() - changed.size())));
     }

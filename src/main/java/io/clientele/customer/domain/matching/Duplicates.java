@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.CustomerDraft;
 import io.clientele.customer.domain.CustomerRepository;
+import io.clientele.customer.domain.CustomerService;
 import io.clientele.customer.domain.PostalAddress;
 import org.hibernate.exception.ConstraintViolationException;
 
@@ -25,6 +26,7 @@ import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags.Precondition;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
+import io.clientele.platform.security.Visibility;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -46,11 +48,13 @@ public class Duplicates {
     private final CustomerRepository customers;
     private final ClienteleConfig.Duplicates defaults;
     private final ObjectMapper json;
+    private final Visibility visibility;
 
     private static final TypeReference<List<PostalAddress>> ADDRESSES = new TypeReference<>() {
     };
 
-    Duplicates(CustomerRepository customers, ClienteleConfig config, ObjectMapper json) {
+    Duplicates(CustomerRepository customers, ClienteleConfig config, ObjectMapper json, Visibility visibility) {
+        this.visibility = visibility;
         this.customers = customers;
         this.json = json;
         this.defaults = config.duplicates();
@@ -59,9 +63,12 @@ public class Duplicates {
     /** Dry run: who {@code draft} would duplicate, scored at or above {@code minScore} (the tenant's possible threshold by default). */
     @WithSession
     public Uni<MatchResult> match(Caller caller, CustomerDraft draft, UUID except, Double minScore, int limit) {
-        return settings(caller.tenantId()).chain(s -> candidates(caller.tenantId(), MatchProfile.of(draft), except,
-                minScore == null ? s.possibleThreshold : minScore, limit)
-                .map(found -> new MatchResult(found, s)));
+        // Candidates the caller may not see are left out, as if they did not exist.
+        return visibility.scope(caller, CustomerService.RESOURCE).chain(scope -> settings(caller.tenantId())
+                .chain(s -> candidates(caller.tenantId(), MatchProfile.of(draft), except,
+                        minScore == null ? s.possibleThreshold : minScore, limit)
+                        .map(found -> new MatchResult(found.stream()
+                                .filter(m -> scope.permits(m.customer().ownerId)).toList(), s))));
     }
 
     /** Scored candidates, best first; must run inside a session. */
