@@ -39,7 +39,7 @@ CREATE TABLE ticket_message (
     author_id    text,
     sender       text,
     external_id  text,
-    attachments  jsonb       NOT NULL DEFAULT '[]',
+    attachments  jsonb       NOT NULL DEFAULT '{"items": []}',
     version      bigint      NOT NULL,
     created_at   timestamptz NOT NULL,
     updated_at   timestamptz NOT NULL

@@ -13,9 +13,9 @@ import io.clientele.platform.query.QueryField;
 import io.clientele.platform.query.QuerySchema;
 
 /** What clients may filter, sort and select on customers (docs/filtering.md, openapi.yaml). */
-final class CustomerQueries {
+public final class CustomerQueries {
 
-    static final QuerySchema<Customer> SCHEMA = QuerySchema.<Customer>builder()
+    public static final QuerySchema<Customer> SCHEMA = QuerySchema.<Customer>builder()
             .idField("id", "id", c -> c.id)
             .field(QueryField.<Customer>of("kind", "kind", FieldType.ENUM).enumValues("person", "company"))
             .field(QueryField.<Customer>of("displayName", "display_name", FieldType.STRING)

@@ -28,6 +28,10 @@ public interface ClienteleConfig {
 
     Imports imports();
 
+    Intake intake();
+
+    Assignment assignment();
+
     Surveys surveys();
 
     Sla sla();
@@ -132,6 +136,21 @@ public interface ClienteleConfig {
         @WithDefault("500")
         int rekeyBatchSize();
     }
+
+    interface Intake {
+        /** Attempts at one intake record that keeps failing (after its batch failed) before it is dead-lettered. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Wait before the second attempt; each later attempt waits this much longer. */
+        @WithDefault("200ms")
+        Duration retryBackoff();
+    }
+
+    interface Assignment {
+        /** Open tickets a team member without a service agent profile takes before counting as at capacity. */
+        @WithDefault("10")
+        int defaultCapacity();
 
     /** CSAT surveys (docs/customer-service.md). */
     interface Surveys {

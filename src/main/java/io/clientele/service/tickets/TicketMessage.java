@@ -1,7 +1,5 @@
 package io.clientele.service.tickets;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -44,7 +42,7 @@ public class TicketMessage extends TenantRecord {
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false, updatable = false)
-    public List<Attachment> attachments = new ArrayList<>();
+    public Attachments attachments = Attachments.NONE;
 
     public MessageDirection direction() {
         return MessageDirection.valueOf(direction.toUpperCase());

@@ -185,7 +185,7 @@ public class TicketService {
         m.authorId = in.authorId();
         m.sender = in.sender();
         m.externalId = in.externalId();
-        m.attachments = in.attachments() == null ? new ArrayList<>() : new ArrayList<>(in.attachments());
+        m.attachments = new Attachments(in.attachments() == null ? List.of() : List.copyOf(in.attachments()));
         t.lastMessageAt = m.createdAt;
         t.touch();
         boolean reopen = in.direction() == MessageDirection.INBOUND

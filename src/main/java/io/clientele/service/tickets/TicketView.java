@@ -32,7 +32,7 @@ public record TicketView(String id, String type, String channel, String priority
 
         public static Message of(TicketMessage m) {
             return new Message(m.id.toString(), m.ticketId.toString(), m.direction, m.channel, m.body, m.authorId,
-                    m.sender, m.externalId, m.attachments, m.createdAt);
+                    m.sender, m.externalId, m.attachments.items(), m.createdAt);
         }
     }
 }
