@@ -151,6 +151,7 @@ public interface ClienteleConfig {
         /** Open tickets a team member without a service agent profile takes before counting as at capacity. */
         @WithDefault("10")
         int defaultCapacity();
+    }
 
     /** CSAT surveys (docs/customer-service.md). */
     interface Surveys {
