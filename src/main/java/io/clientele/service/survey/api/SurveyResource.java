@@ -41,12 +41,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /** REST edge of CSAT surveys for staff: {@code /v1/surveys} and the CSAT report. */
-@Path("/v1")
+@Path("/v1/surveys")
 @Produces(MediaType.APPLICATION_JSON)
 public class SurveyResource {
-
-    static final Set<String> GROUPS = Set.of("agent", "team", "none");
-    static final Set<String> PERIODS = Set.of("day", "week", "month");
 
     static final QuerySchema<Survey> SCHEMA = QuerySchema.<Survey>builder()
             .idField("id", "id", s -> s.id)
@@ -76,7 +73,6 @@ public class SurveyResource {
     }
 
     @POST
-    @Path("/surveys")
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed("surveys:write")
     public Uni<Response> create(SurveyInput body, @HeaderParam(Idempotency.HEADER) String key,
@@ -99,7 +95,6 @@ public class SurveyResource {
     }
 
     @GET
-    @Path("/surveys")
     @PermissionsAllowed("surveys:read")
     public Uni<Response> list(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
@@ -110,73 +105,11 @@ public class SurveyResource {
     }
 
     @GET
-    @Path("/surveys/{id}")
+    @Path("/{id}")
     @PermissionsAllowed("surveys:read")
     public Uni<Response> get(@PathParam("id") String id) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> surveys.get(caller, uuid))
                 .map(s -> Response.ok(s.view(Instant.now(), surveys.link(s))).build());
-    }
-
-    /** CSAT (share of 4 and 5 ratings) and average rating per agent or team and calendar period. */
-    @GET
-    @Path("/reports/csat")
-    @PermissionsAllowed("surveys:read")
-    public Uni<Response> report(@QueryParam("groupBy") String groupBy, @QueryParam("period") String period,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("timeZone") String timeZone) {
-        String group = groupBy == null ? "none" : groupBy;
-        String unit = period == null ? "month" : period;
-        if (!GROUPS.contains(group)) {
-            throw ProblemException.invalidParameter("groupBy: must be agent, team or none");
-        }
-        if (!PERIODS.contains(unit)) {
-            throw ProblemException.invalidParameter("period: must be day, week or month");
-        }
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(timeZone == null ? "UTC" : timeZone);
-        } catch (DateTimeException e) {
-            throw ProblemException.invalidParameter("timeZone: must be an IANA time zone such as Europe/Berlin");
-        }
-        LocalDate first = date("from", from);
-        LocalDate last = date("to", to);
-        if (last.isBefore(first) || first.plusYears(5).isBefore(last)) {
-            throw ProblemException.invalidParameter("to: must be on or after from, and at most five years later");
-        }
-        Instant start = first.atStartOfDay(zone).toInstant();
-        Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
-        ZoneId z = zone;
-        return callers.current().chain(caller -> surveys.report(caller, group, unit, z, start, end)).map(rows -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("groupBy", group);
-            body.put("period", unit);
-            body.put("timeZone", z.getId());
-            body.put("from", first.toString());
-            body.put("to", last.toString());
-            body.put("items", rows.stream().map(r -> {
-                Map<String, Object> item = new LinkedHashMap<>();
-                if (!"none".equals(group)) {
-                    item.put(group + "Id", r.key());
-                }
-                item.put("periodStart", r.periodStart());
-                item.put("responses", r.responses());
-                item.put("satisfied", r.satisfied());
-                item.put("csat", Math.round(1000.0 * r.satisfied() / r.responses()) / 10.0);
-                item.put("averageRating", Math.round(r.averageRating() * 100) / 100.0);
-                return item;
-            }).toList());
-            return Response.ok(body).build();
-        });
-    }
-
-    private static LocalDate date(String name, String value) {
-        if (value == null) {
-            throw ProblemException.invalidParameter(name + ": is required (a date such as 2026-01-31)");
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidParameter(name + ": must be a date such as 2026-01-31");
-        }
     }
 }
