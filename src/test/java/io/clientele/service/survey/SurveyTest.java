@@ -35,7 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** CSAT surveys: the public link works once, without login, and every forged, expired or reused link fails. */
 @QuarkusTest
 @WithTestResource(InfraResource.class)
-class SurveyTest {
+public class SurveyTest {
 
     private static final String P = "https://clientele.io/problems/";
     private static final String KEY = "test-only-survey-signing-key-0123456789abcdef";
@@ -198,6 +198,10 @@ class SurveyTest {
     }
 
     static KafkaConsumer<String, String> consumer() {
+        return consumer("clientele.surveys");
+    }
+
+    public static KafkaConsumer<String, String> consumer(String topic) {
         java.util.Properties p = new java.util.Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, InfraResource.kafka().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -205,11 +209,23 @@ class SurveyTest {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of("clientele.surveys"));
+        consumer.subscribe(List.of(topic));
         return consumer;
     }
 
-    static List<JsonNode> events(KafkaConsumer<String, String> consumer, String tenant, int expected)
+    /** One poll's worth of the tenant's events. */
+    public static List<JsonNode> drain(KafkaConsumer<String, String> consumer, String tenant) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+            JsonNode ce = JSON.readTree(r.value());
+            if (tenant.equals(ce.get("tenantid").asText())) {
+                out.add(ce);
+            }
+        }
+        return out;
+    }
+
+    public static List<JsonNode> events(KafkaConsumer<String, String> consumer, String tenant, int expected)
             throws Exception {
         List<JsonNode> out = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
