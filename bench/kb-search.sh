@@ -39,9 +39,12 @@ CP=$(cd "$CODE_DIR" && ./mvnw -q -B $MVN_ARGS dependency:build-classpath -Dmdep.
 (cd "$CODE_DIR" && ./mvnw -q -B $MVN_ARGS test-compile -Dquarkus.generate-code.skip=true >/dev/null)
 log "git $(git -C "$REPO_DIR" rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
     "TOTAL=$TOTAL QUERIES=$QUERIES" | tee -a "$RESULT"
-java -Xmx1g -cp "$CODE_DIR/target/test-classes:$CODE_DIR/target/classes:$CP" io.clientele.bench.KbBench \
-    "jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" "$PGUSER" "$BASE_URL" "$(token)" "$TENANT" "$TOTAL" "$QUERIES" \
-    2> >(grep -v 'LogManager\|JBossLoggerFinder' >&2) | tee -a "$RESULT"
+# Two runs: loading takes minutes, and the measuring run needs a token that is still fresh.
+for mode in load query; do
+    java -Xmx1g -cp "$CODE_DIR/target/test-classes:$CODE_DIR/target/classes:$CP" io.clientele.bench.KbBench \
+        "jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" "$PGUSER" "$BASE_URL" "$(token)" "$TENANT" "$TOTAL" \
+        "$QUERIES" "$mode" 2> >(grep -v 'LogManager\|JBossLoggerFinder' >&2) | tee -a "$RESULT"
+done
 p99=$(sed -nE 's/^RESULT http .*search_p99=([0-9.]+).*/\1/p' "$RESULT" | tail -1)
 verdict=$(awk -v p="$p99" -v m="$P99_MAX_MS" 'BEGIN { print (p <= m) ? "PASS" : "FAIL" }')
 log "kb search p99 $p99 ms vs limit $P99_MAX_MS ms: $verdict (load after: $(cut -d' ' -f1-3 /proc/loadavg); result: $RESULT)" \

@@ -29,7 +29,8 @@ import io.clientele.service.kb.TextSegmenter;
  * primary-key read through the same stack) and, in SQL, the indexed search against a plain
  * {@code ILIKE '%...%'} scan of the same table, all in this run.
  *
- * <p>Arguments: jdbcUrl user baseUrl token tenant total queries.
+ * <p>Arguments: jdbcUrl user baseUrl token tenant total queries mode; mode {@code load} loads, {@code query}
+ * measures (run with a fresh token: tokens live ten minutes, loading takes minutes).
  */
 public final class KbBench {
 
@@ -58,12 +59,25 @@ public final class KbBench {
         String tenant = args[4];
         int total = Integer.parseInt(args[5]);
         int queries = Integer.parseInt(args[6]);
+        String mode = args.length > 7 ? args[7] : "query";
         Random random = new Random(20261125L);
         List<String> ids = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
-            long t0 = System.nanoTime();
-            load(c, tenant, total, random, ids);
-            System.out.printf("loaded %d articles in %.1f s%n", total, (System.nanoTime() - t0) / 1e9);
+            if ("load".equals(mode)) {
+                long t0 = System.nanoTime();
+                load(c, tenant, total, random, ids);
+                System.out.printf("loaded %d articles in %.1f s%n", total, (System.nanoTime() - t0) / 1e9);
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT CAST(id AS text) FROM kb_article WHERE tenant_id = ? LIMIT 10000")) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
 
             List<String> qs = new ArrayList<>();
             for (int i = 0; i < queries; i++) {
