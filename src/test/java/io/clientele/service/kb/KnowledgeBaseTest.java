@@ -155,6 +155,21 @@ class KnowledgeBaseTest {
     }
 
     @Test
+    void aTicketGetsSuggestionsFromItsSubjectAndCustomerMessages() {
+        Api api = Api.freshTenant();
+        String refund = article(api, "如何申请退款", "在订单页面点击申请退款。", "zh-CN", "published");
+        String printer = article(api, "Printer jams", "Open the tray and remove the paper.", "en", "published");
+        String ticket = api.call().body(Map.of("subject", "退款问题", "type", "inquiry", "priority", "normal",
+                "channel", "web", "message", Map.of("direction", "inbound", "body", "订单取消后怎么申请退款？")))
+                .post("/v1/tickets").then().statusCode(201).extract().path("id");
+        api.call().get("/v1/tickets/" + ticket + "/suggestions").then().statusCode(200)
+                .body("items.article.id", contains(refund)).body("items.article.id", not(hasItem(printer)));
+        api.call().queryParam("locale", "en").get("/v1/tickets/" + ticket + "/suggestions").then().statusCode(200)
+                .body("items", empty());
+        Api.freshTenant().call().get("/v1/tickets/" + ticket + "/suggestions").then().statusCode(404);
+    }
+
+    @Test
     void helpfulFeedbackCountsOneVotePerVoter() {
         Api api = Api.freshTenant();
         String id = article(api, "Reset your password", "Use the link.", "en", "published");
