@@ -113,10 +113,10 @@ public final class KbBench {
             double[] indexed = new double[rounds];
             double[] scan = new double[rounds];
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT a.id, ts_rank(kb_search_vector(a.title_terms, a.body_terms), q) AS score
-                      FROM kb_article a, to_tsquery('simple', ?) q
-                     WHERE a.tenant_id = ? AND kb_search_vector(a.title_terms, a.body_terms) @@ q
-                     ORDER BY score DESC, a.id LIMIT 21""");
+                    SELECT s.article_id, ts_rank(s.vector, q) AS score
+                      FROM kb_article_search s, to_tsquery('simple', ?) q
+                     WHERE s.tenant_id = ? AND s.vector @@ q
+                     ORDER BY score DESC, s.article_id LIMIT 21""");
                     PreparedStatement plain = c.prepareStatement("""
                             SELECT a.id FROM kb_article a
                              WHERE a.tenant_id = ? AND (a.title ILIKE ? OR a.body ILIKE ?)

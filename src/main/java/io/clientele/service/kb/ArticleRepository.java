@@ -36,9 +36,9 @@ public class ArticleRepository implements PanacheRepositoryBase<Article, UUID> {
     public Uni<List<Hit>> search(String tenantId, String tsquery, String status, String locale, String tag,
             int offset, int limit) {
         String sql = """
-                SELECT CAST(a.id AS text), ts_rank(kb_search_vector(a.title_terms, a.body_terms), q) AS score
-                  FROM kb_article a, to_tsquery('simple', :q) q
-                 WHERE a.tenant_id = :tenant AND kb_search_vector(a.title_terms, a.body_terms) @@ q
+                SELECT CAST(a.id AS text), ts_rank(s.vector, q) AS score
+                  FROM kb_article_search s JOIN kb_article a ON a.id = s.article_id, to_tsquery('simple', :q) q
+                 WHERE s.tenant_id = :tenant AND s.vector @@ q AND a.tenant_id = :tenant
                    AND (CAST(:status AS text) IS NULL OR a.status = :status)
                    AND (CAST(:locale AS text) IS NULL OR a.locale = :locale)
                    AND (CAST(:tag AS text) IS NULL OR a.tags @> ARRAY[CAST(:tag AS text)])
