@@ -31,6 +31,7 @@ public class KeycloakInfraResource implements QuarkusTestResourceLifecycleManage
         random.nextBytes(key);
         config.put("clientele.crypto.blind-index-key", java.util.Base64.getEncoder().encodeToString(key));
         config.put("clientele.crypto.active-version", "1");
+        config.put("clientele.surveys.signing-key", "end-to-end-test-only-survey-key-0123456789abc");
         return config;
     }
 

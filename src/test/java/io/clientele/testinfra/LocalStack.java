@@ -165,6 +165,9 @@ public final class LocalStack {
             props.put("clientele.cursor.secret", LOCAL_CURSOR_SECRET);
         }
         devCryptoKeys(dir).forEach(props::put);
+        if (System.getenv("CLIENTELE_SURVEY_SIGNING_KEY") == null) {
+            props.put("clientele.surveys.signing-key", "local-mode-only-survey-key-not-for-production-0123");
+        }
         System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith(APP_PROPERTY_PREFIX))
                 .forEach(name -> props.put(name.substring(APP_PROPERTY_PREFIX.length()), System.getProperty(name)));

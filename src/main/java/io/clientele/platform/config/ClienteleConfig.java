@@ -43,6 +43,10 @@ public interface ClienteleConfig {
 
     Assignment assignment();
 
+    Surveys surveys();
+
+    Sla sla();
+
     interface Cursor {
         /** HMAC secret that makes pagination cursors tamper-evident; at least 32 bytes. */
         String secret();
@@ -334,5 +338,34 @@ public interface ClienteleConfig {
         /** Open tickets a team member without a service agent profile takes before counting as at capacity. */
         @WithDefault("10")
         int defaultCapacity();
+    }
+
+    /** CSAT surveys (docs/customer-service.md). */
+    interface Surveys {
+        /** HMAC key that signs public survey links; at least 32 bytes, shared by all replicas. */
+        String signingKey();
+
+        /** How long a survey link can be answered after the ticket was solved. */
+        @WithDefault("336H")
+        Duration linkTtl();
+
+        /** Base URL the public survey links in survey.created events start with. */
+        @WithDefault("http://localhost:8080")
+        String publicBaseUrl();
+    }
+
+    /** SLA clocks (docs/customer-service.md). */
+    interface Sla {
+        /** How often a replica looks for SLA warnings and breaches that have come due. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** Most due SLA clocks one replica claims per transaction. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Whether this replica runs the SLA scheduler (the API works either way). */
+        @WithDefault("true")
+        boolean schedulerEnabled();
     }
 }

@@ -27,7 +27,11 @@ public enum ProblemType {
     PRECONDITION_REQUIRED(428, "Precondition required"),
     TOO_MANY_REQUESTS(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal error"),
-    SERVICE_UNAVAILABLE(503, "Service unavailable");
+    SERVICE_UNAVAILABLE(503, "Service unavailable"),
+    // Public survey links (service/survey): forged or unknown, past their expiry, already used.
+    SURVEY_LINK_INVALID(404, "Survey link invalid"),
+    SURVEY_LINK_EXPIRED(410, "Survey link expired"),
+    SURVEY_ALREADY_ANSWERED(409, "Survey already answered");
 
     public static final String BASE = "https://clientele.io/problems/";
 

@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
  * pick up their team's unassigned work.
  */
 @ApplicationScoped
-class TicketScopes {
+public class TicketScopes {
 
     static final String RESOURCE = "tickets";
 
@@ -48,7 +48,7 @@ class TicketScopes {
     }
 
     /** Fails with 404 (a hidden ticket looks like a missing one) when the caller may not see {@code ticket}. */
-    Uni<Void> checkRead(Caller caller, Ticket ticket) {
+    public Uni<Void> checkRead(Caller caller, Ticket ticket) {
         return visibility.scope(caller, RESOURCE).chain(scope -> permits(caller, scope, ticket)).invoke(ok -> {
             if (!ok) {
                 throw ProblemException.notFound("ticket", ticket.id);

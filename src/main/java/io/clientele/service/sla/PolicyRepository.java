@@ -1,0 +1,38 @@
+package io.clientele.service.sla;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.clientele.platform.paging.PageQueries;
+import io.clientele.platform.query.SqlFragment;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** SLA policy queries, scoped to a tenant. */
+@ApplicationScoped
+public class PolicyRepository implements PanacheRepositoryBase<SlaPolicy, UUID> {
+
+    public Uni<SlaPolicy> find(String tenantId, UUID id) {
+        return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+    }
+
+    public Uni<Boolean> nameTaken(String tenantId, String name, UUID except) {
+        return count("tenantId = ?1 and lower(name) = lower(?2) and id <> ?3", tenantId, name,
+                except == null ? new UUID(0, 0) : except).map(n -> n > 0);
+    }
+
+    public Uni<Boolean> calendarUsed(String tenantId, UUID calendarId) {
+        return count("tenantId = ?1 and calendarId = ?2", tenantId, calendarId).map(n -> n > 0);
+    }
+
+    public Uni<List<SlaPolicy>> list(String tenantId, SqlFragment where, String orderBy, int limit) {
+        return PageQueries.fetch(SlaPolicy.class, "sla_policy", tenantId, "TRUE", where, orderBy, limit);
+    }
+
+    /** Enabled policies in the order they are tried. */
+    public Uni<List<SlaPolicy>> enabled(String tenantId) {
+        return list("tenantId = ?1 and enabled = true order by position, id", tenantId);
+    }
+}

@@ -1,0 +1,127 @@
+package io.clientele.service.sla;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.clientele.platform.persistence.TenantRecord;
+import io.clientele.platform.security.Caller;
+import io.clientele.service.survey.SurveyService;
+import io.clientele.service.tickets.MessageDirection;
+import io.clientele.service.tickets.Ticket;
+import io.clientele.service.tickets.TicketListener;
+import io.clientele.service.tickets.TicketMessage;
+import io.clientele.service.tickets.TicketStatus;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Keeps every ticket's SLA clocks in step with the ticket, inside the ticket's own transaction: starts them
+ * on creation, stops first/next response on an agent's reply, starts a next-response cycle on a customer's
+ * message, pauses while pending or on hold, stops resolution on solve (and sends the CSAT survey).
+ */
+@ApplicationScoped
+public class SlaTracker implements TicketListener {
+
+    public static final String FIRST_RESPONSE = "firstResponse";
+    public static final String NEXT_RESPONSE = "nextResponse";
+    public static final String RESOLUTION = "resolution";
+    /** Actor of what the service does on its own (clock changes, surveys, escalations). */
+    public static final String SYSTEM_ACTOR = "system:customer-service";
+
+    private final PolicyRepository policies;
+    private final SlaClocks clocks;
+    private final SurveyService surveys;
+
+    SlaTracker(PolicyRepository policies, SlaClocks clocks, SurveyService surveys) {
+        this.policies = policies;
+        this.clocks = clocks;
+        this.surveys = surveys;
+    }
+
+    static Caller system(String tenantId) {
+        return new Caller(tenantId, SYSTEM_ACTOR, null, Set.of());
+    }
+
+    static boolean waiting(TicketStatus status) {
+        return status == TicketStatus.PENDING || status == TicketStatus.ON_HOLD;
+    }
+
+    /** The policy that applies to a ticket now, or null. */
+    Uni<SlaPolicy> policyFor(Ticket t) {
+        return policies.enabled(t.tenantId).map(list -> list.stream()
+                .filter(p -> p.matches(t.priority, t.type)).findFirst().orElse(null));
+    }
+
+    @Override
+    public Uni<Void> created(Ticket t) {
+        return policyFor(t).chain(policy -> {
+            if (policy == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (String metric : List.of(FIRST_RESPONSE, RESOLUTION)) {
+                if (policy.target(metric) != null) {
+                    chain = chain.chain(() -> clocks.start(null, t.tenantId, t.id, metric, policy, t.createdAt,
+                            waiting(t.status())).replaceWithVoid());
+                }
+            }
+            return chain;
+        });
+    }
+
+    @Override
+    public Uni<Void> messageAdded(Ticket t, TicketMessage m) {
+        MessageDirection direction = m.direction();
+        if (direction == MessageDirection.NOTE) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant at = m.createdAt;
+        return clocks.of(t.tenantId, t.id).chain(list -> {
+            SlaClock first = find(list, FIRST_RESPONSE);
+            SlaClock next = find(list, NEXT_RESPONSE);
+            if (direction == MessageDirection.OUTBOUND) {
+                Uni<Void> chain = first == null ? Uni.createFrom().voidItem() : clocks.stop(first, at, true, t.teamId);
+                return next == null ? chain : chain.chain(() -> clocks.stop(next, at, true, t.teamId));
+            }
+            // A customer's message after the first reply opens a next-response cycle (unless one is open).
+            boolean replied = first != null && !first.active();
+            if (!replied || (next != null && next.active()) || t.status() == TicketStatus.SOLVED
+                    || t.status() == TicketStatus.CLOSED) {
+                return Uni.createFrom().voidItem();
+            }
+            return policyFor(t).chain(policy -> policy == null || policy.target(NEXT_RESPONSE) == null
+                    ? Uni.createFrom().voidItem()
+                    : clocks.start(next, t.tenantId, t.id, NEXT_RESPONSE, policy, at, waiting(t.status()))
+                            .replaceWithVoid());
+        });
+    }
+
+    @Override
+    public Uni<Void> statusChanged(Ticket t, TicketStatus from, TicketStatus to) {
+        Instant at = TenantRecord.now();
+        Uni<Void> clocksDone = clocks.of(t.tenantId, t.id).chain(list -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (SlaClock c : list) {
+                if (waiting(to)) {
+                    chain = chain.chain(() -> clocks.pause(c, at));
+                } else if (to == TicketStatus.OPEN && waiting(from)) {
+                    chain = chain.chain(() -> clocks.resume(c, at));
+                } else if (to == TicketStatus.SOLVED || to == TicketStatus.CLOSED) {
+                    chain = chain.chain(() -> clocks.stop(c, at, RESOLUTION.equals(c.metric), t.teamId));
+                }
+            }
+            return chain;
+        });
+        if (to != TicketStatus.SOLVED) {
+            return clocksDone;
+        }
+        return clocksDone.chain(() -> surveys.createInTransaction(system(t.tenantId), null, t.id, t.assigneeId,
+                t.teamId == null ? null : t.teamId.toString())).replaceWithVoid();
+    }
+
+    static SlaClock find(List<SlaClock> list, String metric) {
+        return list.stream().filter(c -> c.metric.equals(metric)).findFirst().orElse(null);
+    }
+}
