@@ -58,12 +58,15 @@ public class WebhookDispatcher {
     private final ClienteleConfig.Webhooks config;
     private final ReceiverAddresses addresses;
     private final Outbox outbox;
+    private final WebhookSecrets sealed;
     private final HttpClient http;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopped;
     private long timerId = -1;
 
-    WebhookDispatcher(Pool pool, Vertx vertx, ClienteleConfig config, ReceiverAddresses addresses, Outbox outbox) {
+    WebhookDispatcher(Pool pool, Vertx vertx, ClienteleConfig config, ReceiverAddresses addresses, Outbox outbox,
+            WebhookSecrets sealed) {
+        this.sealed = sealed;
         this.pool = pool;
         this.vertx = vertx;
         this.config = config.webhooks();
@@ -166,10 +169,11 @@ public class WebhookDispatcher {
                     List<Claimed> claimed = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         List<String> secrets = new ArrayList<>(2);
-                        secrets.add(row.getString("secret"));
+                        UUID subscription = row.getUUID("subscription_id");
+                        secrets.add(sealed.open(row.getString("secret"), subscription));
                         if (row.getString("previous_secret") != null && Boolean.TRUE.equals(row.getBoolean(
                                 "previous_valid"))) {
-                            secrets.add(row.getString("previous_secret"));
+                            secrets.add(sealed.open(row.getString("previous_secret"), subscription));
                         }
                         claimed.add(new Claimed(row.getUUID("id"), row.getString("tenant_id"),
                                 row.getUUID("subscription_id"), row.getUUID("event_id"), row.getString("event_type"),

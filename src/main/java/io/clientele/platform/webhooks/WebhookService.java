@@ -50,10 +50,12 @@ public class WebhookService {
 
     private final Outbox outbox;
     private final ClienteleConfig.Webhooks config;
+    private final WebhookSecrets secrets;
     // Per instance, not static: a native image must not freeze a seeded generator at build time.
     private final SecureRandom random = new SecureRandom();
 
-    WebhookService(Outbox outbox, ClienteleConfig config) {
+    WebhookService(Outbox outbox, ClienteleConfig config, WebhookSecrets secrets) {
+        this.secrets = secrets;
         this.outbox = outbox;
         this.config = config.webhooks();
     }
@@ -69,12 +71,13 @@ public class WebhookService {
             s.initialise(caller.tenantId());
             apply(s, draft);
             s.status = WebhookSubscription.ACTIVE;
-            s.secret = newSecret();
+            String secret = newSecret();
+            s.secret = secrets.seal(secret, s.id);
             s.createdBy = caller.principal();
             return s.<WebhookSubscription>persist()
                     .call(saved -> outbox.record(caller, requestId, event(saved, "webhook.subscription.created",
                             Map.of("subscription", saved.view()))))
-                    .map(saved -> new WithSecret(saved, saved.secret));
+                    .map(saved -> new WithSecret(saved, secret));
         });
     }
 
@@ -141,12 +144,13 @@ public class WebhookService {
             precondition.check(s.version);
             s.previousSecret = s.secret;
             s.previousSecretExpiresAt = TenantRecord.now().plus(keep);
-            s.secret = newSecret();
+            String secret = newSecret();
+            s.secret = secrets.seal(secret, s.id);
             s.touch();
             return Panache.getSession().chain(session -> session.flush()).replaceWith(s)
                     .call(saved -> outbox.record(caller, requestId, event(saved, "webhook.subscription.secret_rotated",
                             Map.of("subscription", saved.view()))))
-                    .map(saved -> new WithSecret(saved, saved.secret));
+                    .map(saved -> new WithSecret(saved, secret));
         });
     }
 

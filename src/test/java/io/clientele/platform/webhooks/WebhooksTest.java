@@ -274,6 +274,16 @@ class WebhooksTest {
                     got.header("webhook-id"), got.header("webhook-timestamp"), got.header("webhook-signature"),
                     got.body(), Instant.now(), WebhookSignatures.DEFAULT_TOLERANCE, id -> true));
         }
+
+        // Neither secret is stored in clear: both are sealed with the field-encryption key.
+        List<String> stored = Db.strings("SELECT secret || ' ' || previous_secret FROM webhook_subscription"
+                + " WHERE id = CAST(? AS uuid)", (String) sub.path("id"));
+        assertEquals(1, stored.size());
+        for (String secret : List.of(oldSecret, newSecret)) {
+            String key = secret.substring("whsec_".length());
+            assertTrue(!stored.get(0).contains(key), "a signing secret is stored in clear");
+        }
+        assertTrue(stored.get(0).startsWith("gcm:") && stored.get(0).contains(" gcm:"), stored.get(0));
     }
 
     @Test
