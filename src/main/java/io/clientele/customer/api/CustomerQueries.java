@@ -9,7 +9,6 @@ import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.LifecycleStage;
 import io.clientele.customer.domain.SensitiveData;
 import io.clientele.platform.query.Operator;
-import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.query.FieldType;
 import io.clientele.platform.query.QueryField;
 import io.clientele.platform.query.QuerySchema;
@@ -53,11 +52,6 @@ public final class CustomerQueries {
             .jsonAttributes("attributes", "attributes")
             .build();
 
-    /** History entries page newest first by their sequence number; they are not filterable. */
-    static final QuerySchema<HistoryEntry> HISTORY = QuerySchema.<HistoryEntry>builder()
-            .idField(QueryField.<HistoryEntry>of("id", "seq", FieldType.NUMBER).filterable(false)
-                    .sortable(HistoryEntry::seq))
-            .build();
 
     /** Top-level properties of a customer representation, for the {@code fields} parameter. */
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("id", "kind", "displayName", "firstName",

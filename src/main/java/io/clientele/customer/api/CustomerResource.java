@@ -23,15 +23,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.clientele.customer.domain.ContactPoints;
 import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.CustomerDraft;
-import io.clientele.customer.domain.CustomerQuery;
 import io.clientele.customer.domain.CustomerService;
 import io.clientele.customer.domain.NaturalKey;
 import io.clientele.customer.domain.matching.DuplicatePolicy;
@@ -40,13 +37,13 @@ import io.clientele.customer.domain.matching.MatchCandidate;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.HistoryEntry;
+import io.clientele.platform.history.HistoryPages;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.http.SparseFields;
 import io.clientele.platform.idempotency.Idempotency;
 import io.clientele.platform.json.MergePatcher;
-import io.clientele.platform.paging.Page;
 import io.clientele.platform.paging.PageRequest;
 import io.clientele.platform.paging.Pager;
 import io.clientele.platform.query.FilterParser;
@@ -291,33 +288,14 @@ public class CustomerResource {
     public Uni<Response> history(@PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         UUID uuid = Params.uuid(id);
-        PageRequest<HistoryEntry> page = pager.request("customer-history:" + uuid, CustomerQueries.HISTORY, null,
+        PageRequest<HistoryEntry> page = pager.request("customer-history:" + uuid, HistoryPages.SCHEMA, null,
                 null, "-id", limit, cursor);
         return callers.current()
                 .chain(caller -> customers.history(caller, uuid, page.where(), page.orderBy(), page.fetchSize(),
                         cursor == null))
-                .map(rows -> Response.ok(pager.body(page, rows, this::historyItem)).build());
+                .map(rows -> Response.ok(pager.body(page, rows, HistoryPages::view)).build());
     }
 
-    private ObjectNode historyItem(HistoryEntry e) {
-        ObjectNode item = json.createObjectNode();
-        item.put("id", String.valueOf(e.seq()));
-        item.put("version", e.version());
-        item.put("operation", e.operation());
-        item.put("source", e.source());
-        if (e.actor() != null) {
-            item.put("actor", e.actor());
-        }
-        if (e.clientId() != null) {
-            item.put("clientId", e.clientId());
-        }
-        if (e.correlationId() != null) {
-            item.put("correlationId", e.correlationId());
-        }
-        item.put("occurredAt", e.occurredAt().toString());
-        item.set("changes", json.valueToTree(e.changes()));
-        return item;
-    }
 
     private static Instant instant(String value) {
         try {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.query.FieldType;
 import io.clientele.platform.query.QueryField;
 import io.clientele.platform.query.QuerySchema;
@@ -60,10 +59,6 @@ final class SalesQueries {
             .sortableField("createdAt", "created_at", FieldType.INSTANT, a -> a.createdAt)
             .build();
 
-    static final QuerySchema<HistoryEntry> HISTORY = QuerySchema.<HistoryEntry>builder()
-            .idField(QueryField.<HistoryEntry>of("id", "seq", FieldType.NUMBER).filterable(false)
-                    .sortable(HistoryEntry::seq))
-            .build();
 
     static final Set<String> OPPORTUNITY_FIELDS = new LinkedHashSet<>(List.of("id", "customerId", "contactId", "title",
             "amount", "currency", "pipelineId", "stageId", "stageName", "probability", "status", "ownerId",

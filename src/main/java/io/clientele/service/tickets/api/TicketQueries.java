@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.query.FieldType;
 import io.clientele.platform.query.QueryField;
 import io.clientele.platform.query.QuerySchema;
@@ -46,10 +45,6 @@ final class TicketQueries {
             .sortableField("createdAt", "created_at", FieldType.INSTANT, m -> m.createdAt)
             .build();
 
-    static final QuerySchema<HistoryEntry> HISTORY = QuerySchema.<HistoryEntry>builder()
-            .idField(QueryField.<HistoryEntry>of("id", "seq", FieldType.NUMBER).filterable(false)
-                    .sortable(HistoryEntry::seq))
-            .build();
 
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("id", "type", "channel", "priority", "status",
             "subject", "customerId", "assigneeId", "teamId", "tags", "attributes", "assignment", "version",

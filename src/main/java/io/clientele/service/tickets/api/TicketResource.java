@@ -18,12 +18,12 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.ChangeSource;
 import io.clientele.platform.history.HistoryEntry;
+import io.clientele.platform.history.HistoryPages;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
@@ -184,33 +184,14 @@ public class TicketResource {
     public Uni<Response> history(@PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         UUID uuid = Params.uuid(id);
-        PageRequest<HistoryEntry> page = pager.request("ticket-history:" + uuid, TicketQueries.HISTORY, null, null,
+        PageRequest<HistoryEntry> page = pager.request("ticket-history:" + uuid, HistoryPages.SCHEMA, null, null,
                 "-id", limit, cursor);
         return callers.current()
                 .chain(caller -> tickets.get(caller, uuid).call(t -> scopes.checkRead(caller, t))
                         .chain(() -> tickets.history(caller, uuid, page.where(), page.orderBy(), page.fetchSize())))
-                .map(rows -> Response.ok(pager.body(page, rows, this::historyItem)).build());
+                .map(rows -> Response.ok(pager.body(page, rows, HistoryPages::view)).build());
     }
 
-    private ObjectNode historyItem(HistoryEntry e) {
-        ObjectNode item = json.createObjectNode();
-        item.put("id", String.valueOf(e.seq()));
-        item.put("version", e.version());
-        item.put("operation", e.operation());
-        item.put("source", e.source());
-        if (e.actor() != null) {
-            item.put("actor", e.actor());
-        }
-        if (e.clientId() != null) {
-            item.put("clientId", e.clientId());
-        }
-        if (e.correlationId() != null) {
-            item.put("correlationId", e.correlationId());
-        }
-        item.put("occurredAt", e.occurredAt().toString());
-        item.set("changes", json.valueToTree(e.changes()));
-        return item;
-    }
 
     private static URI location(UUID id) {
         return URI.create("/v1/tickets/" + id);
