@@ -58,8 +58,11 @@ rss_mb() { awk '/^'"$2"':/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/de
 
 # Copies the tree to $BENCH_BUILD_DIR and starts ./mvnw -Plocal there on the benchmark ports (extra arguments go to
 # Maven, e.g. -Dclientele.local.heap=256m); sets STACK_PID and STACK_LOG. Refuses to start when a port is taken.
+# The rate limiter is off unless BENCH_RATE_LIMIT=1: a benchmark's load generator is one client, and 429s would
+# measure the quota, not the endpoint (bench/webhooks.sh measures the limiter itself).
 start_local_stack() {
-    local port
+    local port limiter=()
+    [[ ${BENCH_RATE_LIMIT:-0} == 1 ]] || limiter=(-Dclientele.local.app.clientele.rate-limit.enabled=false)
     for port in $PGPORT $KAFKA_PORT $REDIS_PORT $OIDC_PORT $HTTP_PORT; do
         if [[ -n $(ss -Hltn "sport = :$port" 2>/dev/null) ]]; then
             die "port $port is taken (another benchmark still running?); choose others with HTTP_PORT, PGPORT, KAFKA_PORT, REDIS_PORT, OIDC_PORT"
@@ -75,7 +78,7 @@ start_local_stack() {
     # setsid: its own process group, so Ctrl-C here reaches only this script, which then stops the stack in order.
     (cd "$BENCH_BUILD_DIR" && exec setsid ./mvnw -B $MVN_ARGS -Plocal "-Dclientele.local.http-port=$HTTP_PORT" \
         "-Dclientele.local.postgres-port=$PGPORT" "-Dclientele.local.kafka-port=$KAFKA_PORT" \
-        "-Dclientele.local.redis-port=$REDIS_PORT" "-Dclientele.local.oidc-port=$OIDC_PORT" "$@" \
+        "-Dclientele.local.redis-port=$REDIS_PORT" "-Dclientele.local.oidc-port=$OIDC_PORT" "${limiter[@]}" "$@" \
         </dev/null >"$STACK_LOG" 2>&1) &
     STACK_PID=$!
 }

@@ -93,7 +93,7 @@ ensure_tool rsync rsync
 ensure_tool wrk wrk
 ensure_tool psql postgresql-client
 # Instance A = the stack's own service: tenant demo limited to LIMIT_QUOTA per 60 s; loopback receiver allowed.
-start_local_stack "-Dclientele.local.app.clientele.rate-limit.tenants.demo.quota=$LIMIT_QUOTA" \
+BENCH_RATE_LIMIT=1 start_local_stack "-Dclientele.local.app.clientele.rate-limit.tenants.demo.quota=$LIMIT_QUOTA" \
     "-Dclientele.local.app.clientele.rate-limit.tenants.demo.window=60s" \
     "-Dclientele.local.app.clientele.webhooks.allow-insecure-loopback=true"
 wait_ready
