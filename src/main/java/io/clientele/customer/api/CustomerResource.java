@@ -35,7 +35,6 @@ import io.clientele.customer.domain.matching.DuplicatePolicy;
 import io.clientele.customer.domain.matching.Duplicates;
 import io.clientele.customer.domain.matching.MatchCandidate;
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.history.HistoryPages;
 import io.clientele.platform.http.ETags;
@@ -96,9 +95,7 @@ public class CustomerResource {
     @PermissionsAllowed("customers:write")
     public Uni<Response> create(CustomerInput body, @QueryParam("onDuplicate") String onDuplicate,
             @HeaderParam(Idempotency.HEADER) String key, HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         DuplicatePolicy policy = policy(onDuplicate, true);
         String operation = "POST /v1/customers" + (policy == null ? "" : "?onDuplicate=" + policy.apiName());
         return callers.current().chain(caller -> idempotency.run(caller, key, operation, body, () -> {
@@ -123,9 +120,7 @@ public class CustomerResource {
     @PermissionsAllowed("customers:read")
     public Uni<Response> matches(CustomerInput body, @QueryParam("limit") String limit,
             @QueryParam("minScore") String minScore) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         int max = Params.intBetween("limit", limit, 10, 1, 50);
         Double min = Params.numberBetween("minScore", minScore, 0, 1);
         CustomerDraft probe = mapper.toProbe(body);

@@ -16,10 +16,9 @@ import jakarta.ws.rs.core.Response;
 import io.clientele.customer.domain.matching.DuplicatePolicy;
 import io.clientele.customer.domain.matching.DuplicateSettings;
 import io.clientele.customer.domain.matching.Duplicates;
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
 import io.clientele.platform.http.ETags;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.security.CallerContext;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.PermissionsAllowed;
@@ -55,9 +54,7 @@ public class DuplicateSettingsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed("settings:write")
     public Uni<Response> put(SettingsInput body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         ValidationErrors errors = new ValidationErrors();
         threshold(errors, "/possibleThreshold", body.possibleThreshold());

@@ -8,9 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.clientele.customer.domain.Survivorship;
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
+import io.clientele.platform.http.Params;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Body of {@code POST /v1/customers/{id}/merge}. Reflection: bound by Jackson. */
@@ -24,9 +23,7 @@ public record MergeInput(List<String> mergeIds, String rule, Map<String, String>
     }
 
     static Parsed parse(MergeInput in, UUID survivor) {
-        if (in == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(in);
         ValidationErrors errors = new ValidationErrors();
         List<UUID> ids = new ArrayList<>();
         if (in.mergeIds() == null || in.mergeIds().isEmpty()) {

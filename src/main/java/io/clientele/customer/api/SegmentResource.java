@@ -1,7 +1,6 @@
 package io.clientele.customer.api;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -73,7 +72,7 @@ public class SegmentResource {
     @PermissionsAllowed("customers:write")
     public Uni<Response> create(SegmentInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        TagResource.requireBody(body);
+        Params.requireBody(body);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/segments", body,
                 () -> segments.create(caller, RequestIds.of(request), body.toDraft())
                         .map(s -> Response.created(URI.create("/v1/segments/" + s.id)).tag(etag(s))
@@ -95,8 +94,7 @@ public class SegmentResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> segments.get(caller, uuid))
-                .map(s -> ETags.noneMatch(ifNoneMatch, s.version) ? Response.notModified(etag(s)).build()
-                        : Response.ok(s.view()).tag(etag(s)).build());
+                .map(s -> ETags.read(ifNoneMatch, s.version, () -> s.view()));
     }
 
     @PATCH

@@ -23,8 +23,6 @@ import jakarta.ws.rs.core.Response;
 
 import io.clientele.customer.domain.Tag;
 import io.clientele.customer.domain.TagService;
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
@@ -72,7 +70,7 @@ public class TagResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed("customers:write")
     public Uni<Response> create(TagInput body, @HeaderParam(Idempotency.HEADER) String key, HttpServerRequest request) {
-        requireBody(body);
+        Params.requireBody(body);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/tags", body,
                 () -> tags.create(caller, RequestIds.of(request), body.toDraft())
                         .map(t -> Response.created(URI.create("/v1/tags/" + t.id)).tag(etag(t)).entity(t.view())
@@ -94,8 +92,7 @@ public class TagResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> tags.get(caller, uuid))
-                .map(t -> ETags.noneMatch(ifNoneMatch, t.version) ? Response.notModified(etag(t)).build()
-                        : Response.ok(t.view()).tag(etag(t)).build());
+                .map(t -> ETags.read(ifNoneMatch, t.version, () -> t.view()));
     }
 
     @PATCH
@@ -164,7 +161,7 @@ public class TagResource {
     }
 
     private static List<UUID> customerIds(AssignmentInput body) {
-        requireBody(body);
+        Params.requireBody(body);
         ValidationErrors errors = new ValidationErrors();
         if (body.customerIds() == null || body.customerIds().isEmpty()) {
             errors.add("/customerIds", "list at least one customer id");
@@ -184,11 +181,6 @@ public class TagResource {
         return new ArrayList<>(ids);
     }
 
-    static void requireBody(Object body) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
-    }
 
     static EntityTag etag(Tag t) {
         return ETags.tag(t.version);

@@ -2,8 +2,10 @@ package io.clientele.platform.http;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
@@ -45,6 +47,17 @@ public final class ETags {
             }
         }
         return false;
+    }
+
+    /**
+     * The answer to a conditional read: a body-less 304 when If-None-Match names the current version, else 200
+     * with the body (built only then) and its ETag.
+     */
+    public static Response read(String ifNoneMatch, long version, Supplier<Object> body) {
+        if (noneMatch(ifNoneMatch, version)) {
+            return Response.notModified(tag(version)).build();
+        }
+        return Response.ok(body.get()).tag(tag(version)).build();
     }
 
     /** A parsed If-Match: strong comparison, so weak tags never match (RFC 9110 13.1.1). */

@@ -3,8 +3,12 @@ package io.clientele.platform.http;
 import java.util.UUID;
 
 import io.clientele.platform.errors.ProblemException;
+import io.clientele.platform.errors.ProblemType;
 
-/** Parsing of path and query parameters the server validates itself (400 invalid-parameter). */
+/**
+ * Parsing of path and query parameters the server validates itself (400 invalid-parameter), and the one check
+ * that a JSON request body is there at all (400 malformed-request).
+ */
 public final class Params {
 
     private Params() {
@@ -49,5 +53,12 @@ public final class Params {
             // Falls through to the same answer as an out-of-range number.
         }
         throw ProblemException.invalidParameter(name + " must be a number from " + min + " to " + max);
+    }
+
+    /** A missing JSON body (empty request, or the literal {@code null}) is a 400 before any field is looked at. */
+    public static void requireBody(Object body) {
+        if (body == null) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
+        }
     }
 }

@@ -76,7 +76,7 @@ public class TeamResource {
     @PermissionsAllowed("teams:write")
     public Uni<Response> create(TeamInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        requireBody(body);
+        Params.requireBody(body);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/teams", body,
                 () -> teams.create(caller, RequestIds.of(request), body.toDraft())
                         .map(t -> Response.created(URI.create("/v1/teams/" + t.id)).tag(ETags.tag(t.version))
@@ -98,8 +98,7 @@ public class TeamResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> teams.get(caller, uuid))
-                .map(t -> ETags.noneMatch(ifNoneMatch, t.version) ? Response.notModified(ETags.tag(t.version)).build()
-                        : Response.ok(t.view()).tag(ETags.tag(t.version)).build());
+                .map(t -> ETags.read(ifNoneMatch, t.version, () -> t.view()));
     }
 
     @PATCH
@@ -193,9 +192,4 @@ public class TeamResource {
         return subject;
     }
 
-    private static void requireBody(Object body) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
-    }
 }

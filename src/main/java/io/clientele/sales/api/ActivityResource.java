@@ -17,8 +17,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
@@ -61,9 +59,7 @@ public class ActivityResource {
     @PermissionsAllowed("activities:write")
     public Uni<Response> create(ActivityInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         return callers.current().chain(caller -> {
             var draft = mapper.activity(body, caller.subject());
             return idempotency.run(caller, key, "POST /v1/activities", body,
@@ -93,10 +89,7 @@ public class ActivityResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> activities.get(caller, uuid)).map(a -> {
-            if (ETags.noneMatch(ifNoneMatch, a.version)) {
-                return Response.notModified(ETags.tag(a.version)).build();
-            }
-            return Response.ok(ActivityService.view(a)).tag(ETags.tag(a.version)).build();
+            return ETags.read(ifNoneMatch, a.version, () -> ActivityService.view(a));
         });
     }
 

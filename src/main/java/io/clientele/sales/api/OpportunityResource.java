@@ -25,8 +25,6 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.history.HistoryPages;
 import io.clientele.platform.http.ETags;
@@ -77,9 +75,7 @@ public class OpportunityResource {
     @PermissionsAllowed("opportunities:write")
     public Uni<Response> create(OpportunityInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         return callers.current().chain(caller -> {
             var draft = mapper.opportunity(body, caller.subject());
             return idempotency.run(caller, key, "POST /v1/opportunities", body,
@@ -111,12 +107,8 @@ public class OpportunityResource {
         UUID uuid = Params.uuid(id);
         SparseFields sparse = SparseFields.parse(fields, SalesQueries.OPPORTUNITY_FIELDS);
         return callers.current().chain(caller -> opportunities.get(caller, uuid)).map(l -> {
-            long version = l.opportunity().version;
-            if (ETags.noneMatch(ifNoneMatch, version)) {
-                return Response.notModified(ETags.tag(version)).build();
-            }
-            Object body = sparse.all() ? l.view() : sparse.apply(json.valueToTree(l.view()));
-            return Response.ok(body).tag(ETags.tag(version)).build();
+            return ETags.read(ifNoneMatch, l.opportunity().version,
+                    () -> sparse.all() ? l.view() : sparse.apply(json.valueToTree(l.view())));
         });
     }
 

@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
@@ -73,9 +72,7 @@ public class PipelineResource {
     @PermissionsAllowed("pipelines:write")
     public Uni<Response> create(PipelineInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         ValidationErrors errors = new ValidationErrors();
         String name = mapper.pipelineName(errors, body.name());
         List<Stage> stages = mapper.stages(errors, body.stages(), false);
@@ -103,10 +100,7 @@ public class PipelineResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> pipelines.get(caller, uuid)).map(p -> {
-            if (ETags.noneMatch(ifNoneMatch, p.version)) {
-                return Response.notModified(ETags.tag(p.version)).build();
-            }
-            return Response.ok(PipelineService.view(p)).tag(ETags.tag(p.version)).build();
+            return ETags.read(ifNoneMatch, p.version, () -> PipelineService.view(p));
         });
     }
 
@@ -153,9 +147,7 @@ public class PipelineResource {
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
         UUID uuid = Params.uuid(id);
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         var precondition = ETags.requireIfMatch(ifMatch);
         ValidationErrors errors = new ValidationErrors();
         if (body.id() != null) {

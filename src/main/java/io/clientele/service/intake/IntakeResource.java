@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.idempotency.Idempotency;
 import io.clientele.platform.security.CallerContext;
@@ -50,9 +50,7 @@ public class IntakeResource {
         if (channel == null) {
             throw ProblemException.notFound("intake channel", channelName);
         }
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         String requestId = RequestIds.of(request);
         return callers.current().chain(caller -> {
             IntakeCommand command = IntakeCommand.of(caller.tenantId(), channel, body, null);

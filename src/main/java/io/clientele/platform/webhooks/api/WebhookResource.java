@@ -89,7 +89,7 @@ public class WebhookResource {
     @PermissionsAllowed("webhooks:write")
     public Uni<Response> create(WebhookInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        requireBody(body);
+        Params.requireBody(body);
         if (body.status() != null && !body.status().equals(WebhookSubscription.ACTIVE)) {
             throw new ProblemException(ProblemType.VALIDATION_FAILED, "a new subscription is active",
                     List.of(new io.clientele.platform.errors.FieldError("/status", "must be active or absent")));
@@ -118,8 +118,7 @@ public class WebhookResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> webhooks.get(caller, uuid))
-                .map(s -> ETags.noneMatch(ifNoneMatch, s.version) ? Response.notModified(etag(s)).build()
-                        : Response.ok(s.view()).tag(etag(s)).build());
+                .map(s -> ETags.read(ifNoneMatch, s.version, () -> s.view()));
     }
 
     @PATCH
@@ -214,11 +213,6 @@ public class WebhookResource {
         return view;
     }
 
-    private static void requireBody(Object body) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
-    }
 
     private static EntityTag etag(WebhookSubscription s) {
         return ETags.tag(s.version);

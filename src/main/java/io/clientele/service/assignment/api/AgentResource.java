@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.paging.PageRequest;
 import io.clientele.platform.paging.Pager;
@@ -66,9 +66,7 @@ public class AgentResource {
     @PermissionsAllowed("service:configure")
     public Uni<Response> put(@PathParam("subject") String subject, AssignmentInputs.AgentInput body,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         String checked = subject(subject);
         var draft = body.toDraft();
         return callers.current().chain(caller -> config.putAgent(caller, RequestIds.of(request), checked, draft))

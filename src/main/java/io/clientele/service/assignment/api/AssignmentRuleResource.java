@@ -19,8 +19,6 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
@@ -73,9 +71,7 @@ public class AssignmentRuleResource {
     @PermissionsAllowed("service:configure")
     public Uni<Response> create(AssignmentInputs.RuleInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         var draft = body.toDraft();
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/assignment-rules", body,
                 () -> config.createRule(caller, RequestIds.of(request), draft)

@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
@@ -87,7 +86,7 @@ public class ArticleResource {
     @PermissionsAllowed("kb:write")
     public Uni<Response> create(ArticleInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        requireBody(body);
+        Params.requireBody(body);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/kb/articles", body,
                 () -> kb.create(caller, RequestIds.of(request), body.toDraft())
                         .map(a -> Response.created(URI.create("/v1/kb/articles/" + a.id)).tag(ETags.tag(a.version))
@@ -110,8 +109,7 @@ public class ArticleResource {
     public Uni<Response> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> kb.get(caller, uuid))
-                .map(a -> ETags.noneMatch(ifNoneMatch, a.version) ? Response.notModified(ETags.tag(a.version)).build()
-                        : Response.ok(a.view()).tag(ETags.tag(a.version)).build());
+                .map(a -> ETags.read(ifNoneMatch, a.version, () -> a.view()));
     }
 
     @PATCH
@@ -192,7 +190,7 @@ public class ArticleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed("kb:read")
     public Uni<Response> suggestions(SuggestionInput input) {
-        requireBody(input);
+        Params.requireBody(input);
         ValidationErrors errors = new ValidationErrors();
         if ((input.subject() == null || input.subject().isBlank()) && (input.body() == null || input.body().isBlank())) {
             errors.add("/subject", "give a subject, a body or both");
@@ -225,7 +223,7 @@ public class ArticleResource {
     public Uni<Response> feedback(@PathParam("id") String id, FeedbackInput input,
             @HeaderParam(Idempotency.HEADER) String key, HttpServerRequest request) {
         UUID uuid = Params.uuid(id);
-        requireBody(input);
+        Params.requireBody(input);
         ValidationErrors errors = new ValidationErrors();
         if (input.helpful() == null) {
             errors.add("/helpful", "is required (true or false)");
@@ -256,9 +254,4 @@ public class ArticleResource {
         return body.substring(0, cut > 100 ? cut : 200) + "…";
     }
 
-    static void requireBody(Object body) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
-    }
 }

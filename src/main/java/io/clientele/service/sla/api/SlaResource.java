@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
@@ -93,7 +92,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> createCalendar(CalendarInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        requireBody(body);
+        Params.requireBody(body);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/sla/calendars", body,
                 () -> settings.createCalendar(caller, RequestIds.of(request), body.toDraft())
                         .map(c -> Response.created(URI.create("/v1/sla/calendars/" + c.id))
@@ -118,8 +117,7 @@ public class SlaResource {
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> settings.calendar(caller, uuid))
-                .map(c -> ETags.noneMatch(ifNoneMatch, c.version) ? Response.notModified(ETags.tag(c.version)).build()
-                        : Response.ok(c.view()).tag(ETags.tag(c.version)).build());
+                .map(c -> ETags.read(ifNoneMatch, c.version, () -> c.view()));
     }
 
     @PATCH
@@ -196,7 +194,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> createPolicy(PolicyInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        requireBody(body);
+        Params.requireBody(body);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/sla/policies", body,
                 () -> settings.createPolicy(caller, RequestIds.of(request), body.toDraft())
                         .map(p -> Response.created(URI.create("/v1/sla/policies/" + p.id))
@@ -220,8 +218,7 @@ public class SlaResource {
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID uuid = Params.uuid(id);
         return callers.current().chain(caller -> settings.policy(caller, uuid))
-                .map(p -> ETags.noneMatch(ifNoneMatch, p.version) ? Response.notModified(ETags.tag(p.version)).build()
-                        : Response.ok(p.view()).tag(ETags.tag(p.version)).build());
+                .map(p -> ETags.read(ifNoneMatch, p.version, () -> p.view()));
     }
 
     @PATCH
@@ -262,9 +259,4 @@ public class SlaResource {
         }
     }
 
-    static void requireBody(Object body) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
-    }
 }

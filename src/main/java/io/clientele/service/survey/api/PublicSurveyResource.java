@@ -14,9 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
+import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.service.survey.Survey;
 import io.clientele.service.survey.SurveyService;
@@ -52,9 +51,7 @@ public class PublicSurveyResource {
     @Path("/answer")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> answer(@PathParam("token") String token, AnswerInput body, HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         ValidationErrors errors = new ValidationErrors();
         if (body.rating() == null || body.rating() < 1 || body.rating() > 5) {
             errors.add("/rating", "must be a whole number from 1 to 5");

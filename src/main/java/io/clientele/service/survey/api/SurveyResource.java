@@ -15,8 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.errors.ValidationErrors;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
@@ -70,9 +68,7 @@ public class SurveyResource {
     @PermissionsAllowed("surveys:write")
     public Uni<Response> create(SurveyInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         UUID ticket;
         try {
             ticket = UUID.fromString(String.valueOf(body.ticketId()));

@@ -19,8 +19,6 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.errors.ProblemType;
 import io.clientele.platform.history.ChangeSource;
 import io.clientele.platform.history.HistoryEntry;
 import io.clientele.platform.history.HistoryPages;
@@ -78,9 +76,7 @@ public class TicketResource {
     @PermissionsAllowed("tickets:write")
     public Uni<Response> create(TicketInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         TicketDraft draft = TicketMapper.toDraft(body);
         String requestId = RequestIds.of(request);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/tickets", body, () -> {
@@ -119,11 +115,8 @@ public class TicketResource {
         SparseFields sparse = SparseFields.parse(fields, TicketQueries.FIELDS);
         return callers.current().chain(caller -> tickets.get(caller, uuid).call(t -> scopes.checkRead(caller, t)))
                 .map(t -> {
-                    if (ETags.noneMatch(ifNoneMatch, t.version)) {
-                        return Response.notModified(ETags.tag(t.version)).build();
-                    }
-                    Object body = sparse.all() ? TicketView.of(t) : sparse.apply(json.valueToTree(TicketView.of(t)));
-                    return Response.ok(body).tag(ETags.tag(t.version)).build();
+                    return ETags.read(ifNoneMatch, t.version,
+                            () -> sparse.all() ? TicketView.of(t) : sparse.apply(json.valueToTree(TicketView.of(t))));
                 });
     }
 
@@ -152,9 +145,7 @@ public class TicketResource {
     public Uni<Response> addMessage(@PathParam("id") String id, TicketInput.MessageInput body,
             @HeaderParam(Idempotency.HEADER) String key, HttpServerRequest request) {
         UUID uuid = Params.uuid(id);
-        if (body == null) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a JSON object body is required");
-        }
+        Params.requireBody(body);
         String requestId = RequestIds.of(request);
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/tickets/" + uuid + "/messages",
                 body, () -> tickets.get(caller, uuid).call(t -> scopes.checkRead(caller, t)).chain(t -> {
