@@ -273,10 +273,15 @@ public class ImportWorker {
                         .chain(existing -> fuzzyMatches(conn, job, rows, existing))
                         .invoke(() -> t.fuzzy += lap(mark))
                         // Unordered: must not queue behind the next chunk's preparation on the same context.
-                        .chain(matched -> vertx.executeBlocking(Uni.createFrom()
-                                .item(() -> planner.plan(job, rows, matched.customers(), matched.fuzzy())), false)))
+                        // The statements' parameters (customer and history JSON) are serialised here too, not
+                        // on the event loop, where they blocked it for seconds under load.
+                        .chain(matched -> vertx.executeBlocking(Uni.createFrom().item(() -> {
+                            ChunkPlan plan = planner.plan(job, rows, matched.customers(), matched.fuzzy());
+                            return new Writes(plan, customerParams(job, plan.updates().values()),
+                                    customerParams(job, plan.inserts().values()), history.batch(plan.history()));
+                        }), false)))
                 .invoke(() -> t.plan += lap(mark))
-                .chain(plan -> write(conn, job, chunk, plan))
+                .chain(writes -> write(conn, job, chunk, writes))
                 .invoke(() -> {
                     t.write += lap(mark);
                     t.chunks++;
@@ -394,11 +399,16 @@ public class ImportWorker {
         return out;
     }
 
-    private Uni<Void> write(SqlConnection conn, ImportJob job, ImportFile.Chunk chunk, ChunkPlan plan) {
+    /** A chunk's decisions with its statements' parameters; a null customer tuple means nothing to write. */
+    private record Writes(ChunkPlan plan, Tuple updates, Tuple inserts, History.Batch history) {
+    }
+
+    private Uni<Void> write(SqlConnection conn, ImportJob job, ImportFile.Chunk chunk, Writes writes) {
+        ChunkPlan plan = writes.plan();
         // Customers first: their row locks are held before the outbox sequence numbers are drawn.
-        return customersWrite(conn, job, plan.updates().values(), false)
-                .chain(() -> customersWrite(conn, job, plan.inserts().values(), true))
-                .chain(() -> history.recordAll(conn, plan.history()))
+        return customersWrite(conn, writes.updates(), false)
+                .chain(() -> customersWrite(conn, writes.inserts(), true))
+                .chain(() -> history.recordAll(conn, writes.history()))
                 .chain(() -> outbox.recordAll(conn, importedEvent(job, chunk, plan)))
                 .chain(() -> errors(conn, job, plan.errors()))
                 .chain(() -> {
@@ -445,11 +455,10 @@ public class ImportWorker {
     private static final String EMAIL_KEYS = "ARRAY(SELECT e->>'address' FROM jsonb_array_elements(u.c->'emails') e)";
     private static final String PHONE_KEYS = "ARRAY(SELECT p->>'number' FROM jsonb_array_elements(u.c->'phones') p)";
 
-    /** Writes final customer states; the natural-key arrays are derived from the contacts in SQL. */
-    private Uni<Void> customersWrite(SqlConnection conn, ImportJob job, java.util.Collection<Customer> customers,
-            boolean insert) {
+    /** The parameters of a write of final customer states, serialised; null when there is none. */
+    private Tuple customerParams(ImportJob job, java.util.Collection<Customer> customers) {
         if (customers.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         int n = customers.size();
         UUID[] ids = new UUID[n];
@@ -488,6 +497,16 @@ public class ImportWorker {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        return Tuple.from(new Object[] { job.tenantId(), ids, kinds, display, first, last, names, contacts, attributes,
+                owners, stages, external, versions, createdAt, updatedAt, createdBy, updatedBy, matchNames, matchKeys,
+                matchVersions });
+    }
+
+    /** Writes final customer states; the natural-key arrays are derived from the contacts in SQL. */
+    private Uni<Void> customersWrite(SqlConnection conn, Tuple params, boolean insert) {
+        if (params == null) {
+            return Uni.createFrom().voidItem();
+        }
         String sql = insert ? """
                 INSERT INTO customer (id, tenant_id, kind, display_name, first_name, last_name, name, contacts,
                                       email_keys, phone_keys, attributes, owner_id, lifecycle_stage, external_id,
@@ -505,9 +524,7 @@ public class ImportWorker {
                   FROM (%s) u
                  WHERE customer.id = u.id AND customer.tenant_id = $1
                 """.formatted(EMAIL_KEYS, PHONE_KEYS, CUSTOMER_ROWS);
-        return conn.preparedQuery(sql).execute(Tuple.from(new Object[] { job.tenantId(), ids, kinds, display, first,
-                last, names, contacts, attributes, owners, stages, external, versions, createdAt, updatedAt, createdBy,
-                updatedBy, matchNames, matchKeys, matchVersions })).replaceWithVoid();
+        return conn.preparedQuery(sql).execute(params).replaceWithVoid();
     }
 
     private Uni<Void> errors(SqlConnection conn, ImportJob job, List<RowError> errors) {

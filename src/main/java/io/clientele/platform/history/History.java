@@ -132,8 +132,16 @@ public class History {
      * such as imports, which bypass Hibernate for throughput); rows keep their order in {@code seq}.
      */
     public Uni<Void> recordAll(SqlConnection connection, List<Row> rows) {
+        return recordAll(connection, batch(rows));
+    }
+
+    /**
+     * The parameters of {@link #recordAll(SqlConnection, Batch)} for {@code rows}: serialises every entry, so bulk
+     * writers build it on a worker thread rather than on the event loop that sends the statement.
+     */
+    public Batch batch(List<Row> rows) {
         if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return new Batch(null);
         }
         int n = rows.size();
         String[] tenants = new String[n];
@@ -165,6 +173,19 @@ public class History {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("history entry is not serialisable", e);
         }
+        return new Batch(Tuple.from(new Object[] { tenants, types, ids, versions, operations, sources, actors,
+                clients, correlations, times, entries }));
+    }
+
+    /** Serialised history rows, ready to insert with one statement. */
+    public record Batch(Tuple params) {
+    }
+
+    /** Inserts a {@link #batch}, inside the caller's transaction on {@code connection}. */
+    public Uni<Void> recordAll(SqlConnection connection, Batch batch) {
+        if (batch.params() == null) {
+            return Uni.createFrom().voidItem();
+        }
         return connection.preparedQuery("""
                 INSERT INTO change_history (tenant_id, entity_type, entity_id, version, operation, source, actor,
                                             client_id, correlation_id, occurred_at, entry)
@@ -173,8 +194,7 @@ public class History {
                               $8::text[], $9::text[], $10::timestamptz[], $11::text[])
                        WITH ORDINALITY AS r(t, et, id, v, op, src, a, cl, co, at, e, n)
                  ORDER BY n
-                """).execute(Tuple.from(new Object[] { tenants, types, ids, versions, operations, sources, actors,
-                clients, correlations, times, entries })).replaceWithVoid();
+                """).execute(batch.params()).replaceWithVoid();
     }
 
     /** Entries of one record, newest first, after the keyset condition {@code where}. */
