@@ -12,6 +12,7 @@
 # Environment (defaults in brackets):
 #   ROWS [100000] rows in the measured file      PRELOAD [5000] customers imported first (also the JIT warm-up)
 #   POLICY [update] duplicate policy              MATCH_ON [email] natural keys (comma-separated)
+#   FUZZY [off] fuzzy duplicate check of the measured import: off, flag or skip (ADR 0021)
 #   BENCH_BUILD_DIR [/tmp/clientele-bench-import] KEEP_DATA [0]  MVN_ARGS []  READY_TIMEOUT [900]
 #   local mode ports: HTTP_PORT [24080] PGPORT [24432] KAFKA_PORT [24092] REDIS_PORT [24379] OIDC_PORT [24180]
 #   external mode: BASE_URL, PGHOST [127.0.0.1], PGPORT [15432], PGUSER [postgres], PGDATABASE [clientele],
@@ -26,6 +27,7 @@ ROWS=${ROWS:-100000}
 PRELOAD=${PRELOAD:-5000}
 POLICY=${POLICY:-update}
 MATCH_ON=${MATCH_ON:-email}
+FUZZY=${FUZZY:-off}
 READY_TIMEOUT=${READY_TIMEOUT:-900}
 BENCH_BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/clientele-bench-import}
 KEEP_DATA=${KEEP_DATA:-0}
@@ -119,14 +121,14 @@ generate "$PRELOAD" 0 "pre" "$SCRATCH/preload.csv" "$SCRATCH/preload.copy"
 generate "$ROWS" 1000000 "r$RUN-" "$SCRATCH/rows.csv" "$SCRATCH/rows.copy"
 log "file: $(wc -c <"$SCRATCH/rows.csv") bytes, $(($(wc -l <"$SCRATCH/rows.csv") - 1)) rows"
 
-options() { # policy
-    printf '{"format":"csv","mapping":{"First":"firstName","Last":"lastName","E-mail":"emails[0].address","Phone":"phones[0].number","Country":"addresses[0].country","Loyalty":"attributes.loyalty","Stage":"lifecycleStage"},"defaults":{"kind":"person"},"defaultRegion":"GB","duplicatePolicy":"%s","matchOn":[%s]}' \
-        "$1" "$(sed -E 's/([^,]+)/"\1"/g' <<<"$MATCH_ON")"
+options() { # policy fuzzy
+    printf '{"format":"csv","mapping":{"First":"firstName","Last":"lastName","E-mail":"emails[0].address","Phone":"phones[0].number","Country":"addresses[0].country","Loyalty":"attributes.loyalty","Stage":"lifecycleStage"},"defaults":{"kind":"person"},"defaultRegion":"GB","duplicatePolicy":"%s","matchOn":[%s],"fuzzy":"%s"}' \
+        "$1" "$(sed -E 's/([^,]+)/"\1"/g' <<<"$MATCH_ON")" "${2:-off}"
 }
 
-import_file() { # file policy -> prints the job id
+import_file() { # file policy [fuzzy] -> prints the job id
     local response id
-    options "$2" >"$SCRATCH/options.json"
+    options "$2" "${3:-off}" >"$SCRATCH/options.json"
     response=$(curl -sS --max-time 600 -H "Authorization: Bearer $(token)" \
         -F "file=@$1;type=text/csv" -F "options=<$SCRATCH/options.json;type=application/json" \
         "$BASE_URL/v1/imports") || die "upload failed"
@@ -170,9 +172,9 @@ sql -c "CHECKPOINT" >/dev/null
 
 # --- Measured import ----------------------------------------------------------------------------------------------
 before=$(sql -c "SELECT count(*) FROM customer WHERE tenant_id = '$TENANT'")
-log "importing $ROWS rows (duplicatePolicy=$POLICY, matchOn=$MATCH_ON)"
+log "importing $ROWS rows (duplicatePolicy=$POLICY, matchOn=$MATCH_ON, fuzzy=$FUZZY; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 t0=$(now_ms)
-JOB_ID=$(import_file "$SCRATCH/rows.csv" "$POLICY")
+JOB_ID=$(import_file "$SCRATCH/rows.csv" "$POLICY" "$FUZZY")
 t_upload=$(now_ms)
 JOB=$(await_job "$JOB_ID")
 t1=$(now_ms)
@@ -209,9 +211,13 @@ ge "$IMPORT_RPS" "$MIN_ROWS_PER_SECOND" || VERDICT=FAIL
 echo
 echo "== import results $STAMP ($(nproc) cores, $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')) =="
 printf '%-44s %10s %12s\n' scenario ms rows/s
-printf '%-44s %10s %12s\n' "import $ROWS rows via POST /v1/imports ($POLICY, $MATCH_ON)" "$IMPORT_MS" "$IMPORT_RPS"
+printf '%-44s %10s %12s\n' "import $ROWS rows via POST /v1/imports ($POLICY, $MATCH_ON, fuzzy $FUZZY)" "$IMPORT_MS" "$IMPORT_RPS"
 printf '%-44s %10s %12s\n' "COPY $ROWS rows into a customer-shaped table" "$COPY_MS" "$COPY_RPS"
 echo "ratio import / COPY: $RATIO"
+if [[ -n "$STACK_LOG" && -f "$STACK_LOG" ]]; then
+    echo "worker phases: $(grep -o "import $JOB_ID completed; this worker's.*" "$STACK_LOG" | tail -1 | sed 's/.*this worker.s //')"
+fi
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "target: import >= $MIN_ROWS_PER_SECOND rows/s: $VERDICT"
 [[ -n "$SERVICE_PID" ]] && echo "service RSS peak: $(rss_mb "$SERVICE_PID" VmHWM) MB"
 echo "overall: $VERDICT    (wall time $(($(date +%s) - START_EPOCH)) s)"

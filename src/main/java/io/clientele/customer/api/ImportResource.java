@@ -120,10 +120,11 @@ public class ImportResource {
     public Uni<Response> uploadRaw(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @QueryParam("duplicatePolicy") String duplicatePolicy, @QueryParam("matchOn") String matchOn,
             @QueryParam("defaultRegion") String defaultRegion, @QueryParam("fileName") String fileName,
+            @QueryParam("fuzzy") String fuzzy,
             @HeaderParam(Idempotency.HEADER) String key, HttpServerRequest request) {
         String format = contentType != null && contentType.toLowerCase().startsWith(NDJSON) ? "ndjson" : "csv";
         List<String> keys = matchOn == null ? null : Arrays.stream(matchOn.split(",")).map(String::strip).toList();
-        ImportOptions options = new ImportOptions(format, null, null, defaultRegion, duplicatePolicy, keys);
+        ImportOptions options = new ImportOptions(format, null, null, defaultRegion, duplicatePolicy, keys, fuzzy);
         byte[] bytes = body == null ? new byte[0] : body;
         return submit(() -> bytes, options, fileName, key, request);
     }
@@ -265,6 +266,9 @@ public class ImportResource {
         item.put("reason", e.reason());
         if (e.value() != null) {
             item.put("value", e.value());
+        }
+        if (e.duplicateOf() != null) {
+            item.put("duplicateOf", e.duplicateOf().toString());
         }
         return item;
     }

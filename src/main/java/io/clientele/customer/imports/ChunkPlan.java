@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import io.clientele.customer.domain.Customer;
 import io.clientele.platform.history.History;
-import io.clientele.platform.outbox.Outbox;
 
 /** Everything one chunk writes, decided in memory before a single statement runs. */
 public final class ChunkPlan {
@@ -18,7 +17,8 @@ public final class ChunkPlan {
     /** Existing customers this chunk changed, in their final state. */
     final Map<UUID, Customer> updates = new LinkedHashMap<>();
     final List<History.Row> history = new ArrayList<>();
-    final List<Outbox.Row> events = new ArrayList<>();
+    /** What each row did to which customer, for the chunk's one {@code customer.imported} event. */
+    final List<ImportedRow> imported = new ArrayList<>();
     final List<RowError> errors = new ArrayList<>();
     int rows;
     int created;
@@ -43,8 +43,8 @@ public final class ChunkPlan {
         return history;
     }
 
-    public List<Outbox.Row> events() {
-        return events;
+    public List<ImportedRow> imported() {
+        return imported;
     }
 
     public int[] counts() {

@@ -2,5 +2,5 @@ package io.clientele.customer.imports;
 
 /** One line of an error report as stored; {@code seq} orders the report (file order) and pages it. */
 public record ImportErrorEntry(long seq, int row, Integer line, String field, String column, String reason,
-        String value) {
+        String value, java.util.UUID duplicateOf) {
 }

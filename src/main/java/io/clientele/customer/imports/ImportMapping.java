@@ -107,11 +107,14 @@ public final class ImportMapping {
     private final List<String> header;
     private final Map<FieldPath, JsonNode> defaults;
     private final String defaultRegion;
-    private final DuplicatePolicy policy;
+    private final ImportDuplicatePolicy policy;
     private final List<MatchKey> matchOn;
+    private final FuzzyMode fuzzy;
 
     private ImportMapping(ImportFormat format, List<String> header, FieldPath[] columns,
-            Map<FieldPath, JsonNode> defaults, String defaultRegion, DuplicatePolicy policy, List<MatchKey> matchOn) {
+            Map<FieldPath, JsonNode> defaults, String defaultRegion, ImportDuplicatePolicy policy, List<MatchKey> matchOn,
+            FuzzyMode fuzzy) {
+        this.fuzzy = fuzzy;
         this.format = format;
         this.header = header;
         this.columns = columns;
@@ -125,8 +128,12 @@ public final class ImportMapping {
         return format;
     }
 
-    public DuplicatePolicy policy() {
+    public ImportDuplicatePolicy policy() {
         return policy;
+    }
+
+    public FuzzyMode fuzzy() {
+        return fuzzy;
     }
 
     public List<MatchKey> matchOn() {
@@ -160,12 +167,21 @@ public final class ImportMapping {
         } else if (format == null) {
             errors.add("/options/format", "must be csv or ndjson");
         }
-        DuplicatePolicy policy = DuplicatePolicy.SKIP;
+        ImportDuplicatePolicy policy = ImportDuplicatePolicy.SKIP;
         if (options.duplicatePolicy() != null) {
-            if (DuplicatePolicy.API_NAMES.contains(options.duplicatePolicy())) {
-                policy = DuplicatePolicy.valueOf(options.duplicatePolicy().toUpperCase(Locale.ROOT));
+            if (ImportDuplicatePolicy.API_NAMES.contains(options.duplicatePolicy())) {
+                policy = ImportDuplicatePolicy.valueOf(options.duplicatePolicy().toUpperCase(Locale.ROOT));
             } else {
                 errors.add("/options/duplicatePolicy", "must be one of skip, update, create");
+            }
+        }
+        FuzzyMode fuzzy = FuzzyMode.OFF;
+        if (options.fuzzy() != null) {
+            fuzzy = FuzzyMode.of(options.fuzzy());
+            if (fuzzy == null) {
+                errors.add("/options/fuzzy", "must be one of off, flag, skip");
+            } else if (fuzzy != FuzzyMode.OFF && policy == ImportDuplicatePolicy.CREATE) {
+                errors.add("/options/fuzzy", "must be off when duplicatePolicy is create (every row creates)");
             }
         }
         List<MatchKey> matchOn = List.of(MatchKey.EXTERNAL_ID, MatchKey.EMAIL, MatchKey.PHONE);
@@ -216,7 +232,7 @@ public final class ImportMapping {
             errors.add("/options/mapping", "is for CSV; NDJSON lines are objects in the shape of a customer create body");
         }
         errors.throwIfAny();
-        return new ImportMapping(format, header, columns, defaults, region, policy, matchOn);
+        return new ImportMapping(format, header, columns, defaults, region, policy, matchOn, fuzzy);
     }
 
     private static FieldPath[] csvColumns(Map<String, String> mapping, List<String> header, ValidationErrors errors) {

@@ -16,5 +16,11 @@ public record ImportOptions(
         Map<String, Object> defaults,
         String defaultRegion,
         String duplicatePolicy,
-        List<String> matchOn) {
+        List<String> matchOn,
+        String fuzzy) {
+
+    public ImportOptions(String format, Map<String, String> mapping, Map<String, Object> defaults, String defaultRegion,
+            String duplicatePolicy, List<String> matchOn) {
+        this(format, mapping, defaults, defaultRegion, duplicatePolicy, matchOn, null);
+    }
 }

@@ -93,7 +93,8 @@ public class ImportService {
     @WithSession
     public Uni<List<ImportErrorEntry>> errors(Caller caller, UUID id, SqlFragment where, String orderBy, int limit) {
         return get(caller, id).chain(job -> Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery("SELECT seq, row_number, line, field, column_name, reason, value"
+            var query = session.createNativeQuery("SELECT seq, row_number, line, field, column_name, reason, value,"
+                    + " CAST(duplicate_of AS text)"
                     + " FROM customer_import_error WHERE import_id = :id AND (" + where.sql() + ") ORDER BY "
                     + orderBy + " LIMIT :limit", Object[].class)
                     .setParameter("id", id)
@@ -102,7 +103,8 @@ public class ImportService {
             return query.getResultList();
         })).map(rows -> rows.stream().map(r -> new ImportErrorEntry(((Number) r[0]).longValue(),
                 ((Number) r[1]).intValue(), r[2] == null ? null : ((Number) r[2]).intValue(), (String) r[3],
-                (String) r[4], (String) r[5], (String) r[6])).toList());
+                (String) r[4], (String) r[5], (String) r[6], r[7] == null ? null : UUID.fromString((String) r[7])))
+                .toList());
     }
 
     /**

@@ -20,6 +20,7 @@ public record ImportView(
         long fileBytes,
         String duplicatePolicy,
         List<String> matchOn,
+        String fuzzy,
         int totalRows,
         int rowsDone,
         int created,
@@ -50,9 +51,11 @@ public record ImportView(
         }
         Object policy = job.options.get("duplicatePolicy");
         Object matchOn = job.options.get("matchOn");
+        Object fuzzy = job.options.get("fuzzy");
         return new ImportView(job.id, job.status, job.format, job.fileName, job.fileBytes,
-                policy == null ? DuplicatePolicy.SKIP.apiName() : policy.toString(),
+                policy == null ? ImportDuplicatePolicy.SKIP.apiName() : policy.toString(),
                 matchOn instanceof List<?> keys ? (List<String>) keys : List.of("externalId", "email", "phone"),
+                fuzzy == null ? FuzzyMode.OFF.apiName() : fuzzy.toString(),
                 job.totalRows, job.rowsDone, job.created, job.updated, job.unchanged, job.skipped, job.failed, rate, eta,
                 job.failure, job.createdBy, job.version, job.createdAt, job.startedAt, job.finishedAt);
     }

@@ -4,7 +4,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.clientele.customer.domain.Customer;
 import io.clientele.customer.domain.CustomerRows;
+import io.clientele.customer.domain.CustomerService;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.history.History;
 import io.clientele.platform.outbox.DomainEvent;
@@ -162,15 +162,62 @@ public class ImportWorker {
         }
     }
 
-    /** Processes the job's chunks until none is left or the job is no longer ours. */
+    /**
+     * Processes the job's chunks until none is left or the job is no longer ours. Pipelined one chunk deep:
+     * while a chunk's transaction looks up, decides and writes, the next chunk is parsed and validated on a
+     * worker thread; that work reads nothing but the chunk's bytes and writes nothing, so what a crash leaves
+     * behind is exactly what it was without the pipeline (committed chunks, and chunks still to do).
+     */
     public Uni<Void> run(ImportJob job) {
-        return step(job).onFailure().call(failure -> failed(job, failure))
-                .chain(step -> step == Step.MORE && !stopped ? run(job) : Uni.createFrom().voidItem())
-                .onFailure().recoverWithUni(failure -> Uni.createFrom().voidItem());
+        return Uni.createFrom().<Void>emitter(done -> loop(job, null, () -> done.complete(null)));
+    }
+
+    /**
+     * One step, then the next from its callback: each step's pipeline is released when it ends. (A recursive
+     * {@code chain(step -> run(...))} keeps every step's operators, and with them every prepared chunk, alive
+     * until the job ends: the service ran out of heap at 58,000 rows.)
+     */
+    private void loop(ImportJob job, Ahead ahead, Runnable done) {
+        Ahead[] next = new Ahead[1];
+        step(job, ahead, next).onFailure().call(failure -> failed(job, failure)).subscribe().with(step -> {
+            if (step == Step.MORE && !stopped) {
+                Ahead following = next[0];
+                next[0] = null;
+                loop(job, following, done);
+            } else {
+                done.run();
+            }
+        }, failure -> done.run());
+    }
+
+    /**
+     * Runs at most {@code chunks} pipelined chunk transactions and then stops as if the process died: the chunk
+     * prepared ahead is dropped, the lease is left to expire. For crash tests; answers the chunks committed.
+     */
+    public Uni<Integer> runAndDie(ImportJob job, int chunks) {
+        return runAndDie(job, null, chunks, 0);
+    }
+
+    private Uni<Integer> runAndDie(ImportJob job, Ahead ahead, int chunks, int done) {
+        if (done == chunks) {
+            return Uni.createFrom().item(done);
+        }
+        Ahead[] next = new Ahead[1];
+        // Recursive like the worker was before loop(): fine for a test's few chunks.
+        return step(job, ahead, next).chain(step -> step == Step.MORE ? runAndDie(job, next[0], chunks, done + 1)
+                : Uni.createFrom().item(done));
+    }
+
+    /** A chunk being prepared ahead of its transaction; used at most once, dropped when a step fails. */
+    private record Ahead(int chunkNo, Uni<List<ChunkPlanner.Prepared>> prepared) {
     }
 
     /** One transaction: the next chunk, or the completion of the job when none is left. */
     public Uni<Step> step(ImportJob job) {
+        return step(job, null, new Ahead[1]);
+    }
+
+    private Uni<Step> step(ImportJob job, Ahead ahead, Ahead[] next) {
         // Plans that do not depend on statistics: while an import runs, the customer table grows far faster
         // than autovacuum re-analyses it, and with statistics from 5,000 rows the planner probed 100,000
         // customers with a sequential scan per key (3+ s per chunk, seen live in pg_stat_activity). Every
@@ -188,32 +235,53 @@ public class ImportWorker {
                             || !job.leaseOwner().equals(row.getString("lease_owner"))) {
                         return Uni.createFrom().item(Step.STOP);
                     }
+                    // The chunk to do and the one after it (prepared while this one is written).
                     return conn.preparedQuery("""
                             SELECT chunk_no, first_row, first_line, row_count, data FROM customer_import_chunk
-                             WHERE import_id = $1 ORDER BY chunk_no LIMIT 1
+                             WHERE import_id = $1 ORDER BY chunk_no LIMIT 2
                             """).execute(Tuple.of(job.id()))
-                            .chain(chunks -> chunks.size() == 0
-                                    ? complete(conn, job).replaceWith(Step.DONE)
-                                    : chunk(conn, job, chunks.iterator().next()).replaceWith(Step.MORE));
+                            .chain(chunks -> {
+                                if (chunks.size() == 0) {
+                                    return complete(conn, job).replaceWith(Step.DONE);
+                                }
+                                var it = chunks.iterator();
+                                ImportFile.Chunk current = chunkOf(it.next());
+                                ImportFile.Chunk following = it.hasNext() ? chunkOf(it.next()) : null;
+                                return chunk(conn, job, current, ahead, following, next).replaceWith(Step.MORE);
+                            });
                 }));
     }
 
-    private Uni<Void> chunk(SqlConnection conn, ImportJob job, Row chunkRow) {
-        ImportFile.Chunk chunk = new ImportFile.Chunk(chunkRow.getInteger("chunk_no"), chunkRow.getInteger("first_row"),
-                chunkRow.getInteger("first_line"), chunkRow.getInteger("row_count"),
-                chunkRow.getBuffer("data").getBytes());
+    private static ImportFile.Chunk chunkOf(Row row) {
+        return new ImportFile.Chunk(row.getInteger("chunk_no"), row.getInteger("first_row"),
+                row.getInteger("first_line"), row.getInteger("row_count"), row.getBuffer("data").getBytes());
+    }
+
+    private Uni<Void> chunk(SqlConnection conn, ImportJob job, ImportFile.Chunk chunk, Ahead ahead,
+            ImportFile.Chunk following, Ahead[] next) {
         ImportJob.Timings t = job.timings();
         long[] mark = { System.nanoTime() };
-        // Parsing and validation are CPU work: off the event loop, back on it for the next statement.
-        return vertx.executeBlocking(Uni.createFrom().item(() -> prepare(job, chunk)))
-                .invoke(() -> t.prepare += lap(mark))
-                .chain(prepared -> existing(conn, job, prepared)
-                        .chain(existing -> fuzzyMatches(conn, job, prepared, existing))
+        Uni<List<ChunkPlanner.Prepared>> prepared = ahead != null && ahead.chunkNo() == chunk.no() ? ahead.prepared()
+                : prepareAhead(job, chunk);
+        if (following != null) {
+            next[0] = new Ahead(following.no(), prepareAhead(job, following));
+        }
+        return prepared
+                .invoke(() -> t.prepareWait += lap(mark))
+                .chain(rows -> existing(conn, job, rows)
                         .invoke(() -> t.lookup += lap(mark))
-                        .chain(matched -> vertx.executeBlocking(Uni.createFrom()
-                                .item(() -> planner.plan(job, prepared, matched.customers(), matched.fuzzy())))))
+                        .chain(existing -> fuzzyMatches(conn, job, rows, existing))
+                        .invoke(() -> t.fuzzy += lap(mark))
+                        // Unordered: must not queue behind the next chunk's preparation on the same context.
+                        // The statements' parameters (customer and history JSON) are serialised here too, not
+                        // on the event loop, where they blocked it for seconds under load.
+                        .chain(matched -> vertx.executeBlocking(Uni.createFrom().item(() -> {
+                            ChunkPlan plan = planner.plan(job, rows, matched.customers(), matched.fuzzy());
+                            return new Writes(plan, customerParams(job, plan.updates().values()),
+                                    customerParams(job, plan.inserts().values()), history.batch(plan.history()));
+                        }), false)))
                 .invoke(() -> t.plan += lap(mark))
-                .chain(plan -> write(conn, job, chunk, plan))
+                .chain(writes -> write(conn, job, chunk, writes))
                 .invoke(() -> {
                     t.write += lap(mark);
                     t.chunks++;
@@ -225,6 +293,23 @@ public class ImportWorker {
         long elapsed = now - mark[0];
         mark[0] = now;
         return elapsed;
+    }
+
+    /**
+     * Starts parsing and validating {@code chunk} on a worker thread now; the answer is kept until the chunk's
+     * transaction asks for it. Parsing and validation are CPU work: off the event loop.
+     */
+    private Uni<List<ChunkPlanner.Prepared>> prepareAhead(ImportJob job, ImportFile.Chunk chunk) {
+        Uni<List<ChunkPlanner.Prepared>> work = vertx.executeBlocking(Uni.createFrom().item(() -> {
+            long start = System.nanoTime();
+            List<ChunkPlanner.Prepared> out = prepare(job, chunk);
+            job.timings().addPrepare(System.nanoTime() - start);
+            return out;
+        }), false).memoize().indefinitely();
+        work.subscribe().with(ignored -> {
+        }, failure -> {
+        });
+        return work;
     }
 
     private List<ChunkPlanner.Prepared> prepare(ImportJob job, ImportFile.Chunk chunk) {
@@ -273,7 +358,7 @@ public class ImportWorker {
         if (keys.externalIds().length == 0 && keys.emails().length == 0 && keys.phones().length == 0) {
             return Uni.createFrom().item(List.of());
         }
-        String lock = job.mapping().policy() == DuplicatePolicy.UPDATE ? " FOR UPDATE" : "";
+        String lock = job.mapping().policy() == ImportDuplicatePolicy.UPDATE ? " FOR UPDATE" : "";
         // One GIN probe per key (a join on the unnested keys), with no other condition the planner could prefer
         // to the key: with `email_keys && $3` it prices the GIN look-up of a 2,000-element array above a
         // sequential scan, and with the tenant in the join, statistics from when the table was small (an
@@ -293,30 +378,17 @@ public class ImportWorker {
                 .map(this::customers);
     }
 
-    private record Matched(List<Customer> customers, Map<Integer, UUID> fuzzy) {
+    private record Matched(List<Customer> customers, Map<Integer, FuzzyImportMatcher.Hit> fuzzy) {
     }
 
+    /** Likely fuzzy duplicates of the rows without an exact match (fuzzy flag or skip); they are never merged. */
     private Uni<Matched> fuzzyMatches(SqlConnection conn, ImportJob job, List<ChunkPlanner.Prepared> prepared,
             List<Customer> exact) {
-        if (job.mapping().policy() == DuplicatePolicy.CREATE) {
+        if (job.mapping().policy() == ImportDuplicatePolicy.CREATE || job.mapping().fuzzy() == FuzzyMode.OFF) {
             return Uni.createFrom().item(new Matched(exact, Map.of()));
         }
-        return fuzzy.match(conn, job.tenantId(), planner.candidates(prepared)).chain(found -> {
-            Set<UUID> known = new HashSet<>();
-            exact.forEach(c -> known.add(c.id));
-            UUID[] missing = found.values().stream().filter(id -> !known.contains(id)).distinct().toArray(UUID[]::new);
-            if (missing.length == 0) {
-                return Uni.createFrom().item(new Matched(exact, found));
-            }
-            String lock = job.mapping().policy() == DuplicatePolicy.UPDATE ? " FOR UPDATE" : "";
-            return conn.preparedQuery("SELECT " + CUSTOMER_COLUMNS
-                    + " FROM customer WHERE tenant_id = $1 AND deleted_at IS NULL AND id = ANY($2) ORDER BY created_at, id"
-                    + lock).execute(Tuple.of(job.tenantId(), missing)).map(rows -> {
-                        List<Customer> all = new ArrayList<>(exact);
-                        all.addAll(customers(rows));
-                        return new Matched(all, found);
-                    });
-        });
+        return fuzzy.match(conn, job.tenantId(), planner.candidates(job, prepared, exact))
+                .map(found -> new Matched(exact, found));
     }
 
     private List<Customer> customers(RowSet<Row> rows) {
@@ -327,12 +399,17 @@ public class ImportWorker {
         return out;
     }
 
-    private Uni<Void> write(SqlConnection conn, ImportJob job, ImportFile.Chunk chunk, ChunkPlan plan) {
+    /** A chunk's decisions with its statements' parameters; a null customer tuple means nothing to write. */
+    private record Writes(ChunkPlan plan, Tuple updates, Tuple inserts, History.Batch history) {
+    }
+
+    private Uni<Void> write(SqlConnection conn, ImportJob job, ImportFile.Chunk chunk, Writes writes) {
+        ChunkPlan plan = writes.plan();
         // Customers first: their row locks are held before the outbox sequence numbers are drawn.
-        return customersWrite(conn, job, plan.updates().values(), false)
-                .chain(() -> customersWrite(conn, job, plan.inserts().values(), true))
-                .chain(() -> history.recordAll(conn, plan.history()))
-                .chain(() -> outbox.recordAll(conn, plan.events()))
+        return customersWrite(conn, writes.updates(), false)
+                .chain(() -> customersWrite(conn, writes.inserts(), true))
+                .chain(() -> history.recordAll(conn, writes.history()))
+                .chain(() -> outbox.recordAll(conn, importedEvent(job, chunk, plan)))
                 .chain(() -> errors(conn, job, plan.errors()))
                 .chain(() -> {
                     int[] n = plan.counts();
@@ -351,6 +428,23 @@ public class ImportWorker {
                 .replaceWithVoid();
     }
 
+    /**
+     * The chunk's one {@code customer.imported} event (no per-row customer.created/updated: ADR 0021): which rows
+     * created or updated which customers; subscribers fetch the customers they need. Its subject (and Kafka key)
+     * is the import, so a job's chunks arrive in order.
+     */
+    private List<Outbox.Row> importedEvent(ImportJob job, ImportFile.Chunk chunk, ChunkPlan plan) {
+        if (plan.imported().isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("importId", job.id().toString());
+        data.put("chunk", chunk.no() + 1); // stored from 0; published from 1 like file rows
+        data.put("rows", plan.imported());
+        return List.of(outbox.row(job.caller(), job.correlationId(), new DomainEvent(CustomerService.TOPIC,
+                "customers", job.id().toString(), "customer.imported", data)));
+    }
+
     private static final String CUSTOMER_ROWS = """
             SELECT id, kind, dn, fn, ln, nm, c::jsonb AS c, a::jsonb AS a, ow, ls, ex, v, ca, ua, cb, ub, mn,
                    string_to_array(mk, chr(31)) AS mk, mv
@@ -361,11 +455,10 @@ public class ImportWorker {
     private static final String EMAIL_KEYS = "ARRAY(SELECT e->>'address' FROM jsonb_array_elements(u.c->'emails') e)";
     private static final String PHONE_KEYS = "ARRAY(SELECT p->>'number' FROM jsonb_array_elements(u.c->'phones') p)";
 
-    /** Writes final customer states; the natural-key arrays are derived from the contacts in SQL. */
-    private Uni<Void> customersWrite(SqlConnection conn, ImportJob job, java.util.Collection<Customer> customers,
-            boolean insert) {
+    /** The parameters of a write of final customer states, serialised; null when there is none. */
+    private Tuple customerParams(ImportJob job, java.util.Collection<Customer> customers) {
         if (customers.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         int n = customers.size();
         UUID[] ids = new UUID[n];
@@ -404,6 +497,16 @@ public class ImportWorker {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        return Tuple.from(new Object[] { job.tenantId(), ids, kinds, display, first, last, names, contacts, attributes,
+                owners, stages, external, versions, createdAt, updatedAt, createdBy, updatedBy, matchNames, matchKeys,
+                matchVersions });
+    }
+
+    /** Writes final customer states; the natural-key arrays are derived from the contacts in SQL. */
+    private Uni<Void> customersWrite(SqlConnection conn, Tuple params, boolean insert) {
+        if (params == null) {
+            return Uni.createFrom().voidItem();
+        }
         String sql = insert ? """
                 INSERT INTO customer (id, tenant_id, kind, display_name, first_name, last_name, name, contacts,
                                       email_keys, phone_keys, attributes, owner_id, lifecycle_stage, external_id,
@@ -421,9 +524,7 @@ public class ImportWorker {
                   FROM (%s) u
                  WHERE customer.id = u.id AND customer.tenant_id = $1
                 """.formatted(EMAIL_KEYS, PHONE_KEYS, CUSTOMER_ROWS);
-        return conn.preparedQuery(sql).execute(Tuple.from(new Object[] { job.tenantId(), ids, kinds, display, first,
-                last, names, contacts, attributes, owners, stages, external, versions, createdAt, updatedAt, createdBy,
-                updatedBy, matchNames, matchKeys, matchVersions })).replaceWithVoid();
+        return conn.preparedQuery(sql).execute(params).replaceWithVoid();
     }
 
     private Uni<Void> errors(SqlConnection conn, ImportJob job, List<RowError> errors) {
@@ -433,6 +534,7 @@ public class ImportWorker {
         int n = errors.size();
         Integer[] rows = new Integer[n], lines = new Integer[n];
         String[] fields = new String[n], columns = new String[n], reasons = new String[n], values = new String[n];
+        UUID[] duplicates = new UUID[n];
         for (int i = 0; i < n; i++) {
             RowError e = errors.get(i);
             rows[i] = e.row();
@@ -442,14 +544,17 @@ public class ImportWorker {
             reasons[i] = e.reason();
             values[i] = e.value() == null || e.value().length() <= MAX_VALUE ? e.value()
                     : e.value().substring(0, MAX_VALUE);
+            duplicates[i] = e.duplicateOf();
         }
         return conn.preparedQuery("""
-                INSERT INTO customer_import_error (import_id, row_number, line, field, column_name, reason, value)
-                SELECT $1, r, l, f, c, re, v
-                  FROM unnest($2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[])
-                       WITH ORDINALITY AS t(r, l, f, c, re, v, n)
+                INSERT INTO customer_import_error (import_id, row_number, line, field, column_name, reason, value,
+                                                   duplicate_of)
+                SELECT $1, r, l, f, c, re, v, d
+                  FROM unnest($2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[])
+                       WITH ORDINALITY AS t(r, l, f, c, re, v, d, n)
                  ORDER BY n
-                """).execute(Tuple.from(new Object[] { job.id(), rows, lines, fields, columns, reasons, values }))
+                """).execute(Tuple.from(new Object[] { job.id(), rows, lines, fields, columns, reasons, values,
+                duplicates }))
                 .replaceWithVoid();
     }
 

@@ -67,6 +67,43 @@ public class History {
                 caller.subject(), caller.clientId(), correlationId, TenantRecord.now(), entry);
     }
 
+    /**
+     * A create entry without a separate snapshot (bulk writers: imports write one per row). The diff from
+     * nothing already holds every field with a value; {@code base} keeps only the rest (the bookkeeping fields
+     * the diff ignores, and fields without a value), and {@link #asOf} and the timeline put the snapshot back
+     * together from both. Entries written by {@link #row} keep their full snapshot.
+     */
+    public Row compactCreate(Caller caller, String correlationId, ChangeSource source, String entityType,
+            UUID entityId, long version, Object after) {
+        JsonNode afterTree = tree(after);
+        List<FieldChange> changes = Diff.of(null, afterTree, NOT_DIFFED);
+        ObjectNode base = mapper.createObjectNode();
+        Set<String> inChanges = new java.util.HashSet<>();
+        changes.forEach(c -> inChanges.add(c.field()));
+        afterTree.fields().forEachRemaining(f -> {
+            if (!inChanges.contains(f.getKey())) {
+                base.set(f.getKey(), f.getValue());
+            }
+        });
+        ObjectNode entry = mapper.createObjectNode();
+        entry.set("changes", mapper.valueToTree(changes));
+        entry.set("base", base);
+        return new Row(caller.tenantId(), entityType, entityId, version, "create", source.apiName(),
+                caller.subject(), caller.clientId(), correlationId, TenantRecord.now(), entry);
+    }
+
+    /** The state after an entry's change: its snapshot, or for a compact create its base plus the new values. */
+    static JsonNode snapshot(JsonNode entry) {
+        JsonNode snapshot = entry.get("snapshot");
+        JsonNode base = entry.get("base");
+        if (snapshot != null || !(base instanceof ObjectNode stored)) {
+            return snapshot;
+        }
+        ObjectNode rebuilt = stored.deepCopy();
+        entry.path("changes").forEach(c -> rebuilt.set(c.path("field").asText(), c.get("new")));
+        return rebuilt;
+    }
+
     private JsonNode tree(Object value) {
         return value instanceof JsonNode node ? node : mapper.valueToTree(value);
     }
@@ -95,8 +132,16 @@ public class History {
      * such as imports, which bypass Hibernate for throughput); rows keep their order in {@code seq}.
      */
     public Uni<Void> recordAll(SqlConnection connection, List<Row> rows) {
+        return recordAll(connection, batch(rows));
+    }
+
+    /**
+     * The parameters of {@link #recordAll(SqlConnection, Batch)} for {@code rows}: serialises every entry, so bulk
+     * writers build it on a worker thread rather than on the event loop that sends the statement.
+     */
+    public Batch batch(List<Row> rows) {
         if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return new Batch(null);
         }
         int n = rows.size();
         String[] tenants = new String[n];
@@ -128,6 +173,19 @@ public class History {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("history entry is not serialisable", e);
         }
+        return new Batch(Tuple.from(new Object[] { tenants, types, ids, versions, operations, sources, actors,
+                clients, correlations, times, entries }));
+    }
+
+    /** Serialised history rows, ready to insert with one statement. */
+    public record Batch(Tuple params) {
+    }
+
+    /** Inserts a {@link #batch}, inside the caller's transaction on {@code connection}. */
+    public Uni<Void> recordAll(SqlConnection connection, Batch batch) {
+        if (batch.params() == null) {
+            return Uni.createFrom().voidItem();
+        }
         return connection.preparedQuery("""
                 INSERT INTO change_history (tenant_id, entity_type, entity_id, version, operation, source, actor,
                                             client_id, correlation_id, occurred_at, entry)
@@ -136,8 +194,7 @@ public class History {
                               $8::text[], $9::text[], $10::timestamptz[], $11::text[])
                        WITH ORDINALITY AS r(t, et, id, v, op, src, a, cl, co, at, e, n)
                  ORDER BY n
-                """).execute(Tuple.from(new Object[] { tenants, types, ids, versions, operations, sources, actors,
-                clients, correlations, times, entries })).replaceWithVoid();
+                """).execute(batch.params()).replaceWithVoid();
     }
 
     /** Entries of one record, newest first, after the keyset condition {@code where}. */
@@ -179,7 +236,7 @@ public class History {
                 c.get("old"), c.get("new"))));
         return new HistoryEntry(((Number) row[0]).longValue(), (String) row[1], (String) row[2],
                 ((Number) row[3]).longValue(), (String) row[4], (String) row[5], (String) row[6], (String) row[7],
-                (String) row[8], instant(row[9]), changes, entry.get("snapshot"));
+                (String) row[8], instant(row[9]), changes, snapshot(entry));
     }
 
     private static Instant instant(Object value) {

@@ -37,7 +37,7 @@ class ImportMappingTest {
         // Defaults are for creates only.
         assertTrue(row.doc().get("kind") == null);
         assertEquals("person", m.withDefaults(row.doc()).get("kind").asText());
-        assertEquals(DuplicatePolicy.UPDATE, m.policy());
+        assertEquals(ImportDuplicatePolicy.UPDATE, m.policy());
         assertEquals(List.of(MatchKey.EMAIL), m.matchOn());
     }
 
