@@ -1,12 +1,9 @@
 package io.clientele.service;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,16 +97,7 @@ class IntakeBinaryModeTest {
             IntakeKafkaTest.drain(tenant, "email", key);
             assertEquals(0, Db.count("SELECT count(*) FROM ticket WHERE tenant_id = ? AND subject = 'No id'", tenant));
 
-            List<ConsumerRecord<String, String>> dead = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (key.equals(r.key())) {
-                        dead.add(r);
-                    }
-                });
-                return dead.size() >= 3;
-            });
-            assertEquals(3, dead.size());
+            List<ConsumerRecord<String, String>> dead = IntakeKafkaTest.deadLetters(dlq, key, 3);
             assertTrue(IntakeKafkaTest.header(dead.get(0), "dead-letter-reason").contains("ce_id"),
                     IntakeKafkaTest.header(dead.get(0), "dead-letter-reason"));
             assertTrue(IntakeKafkaTest.header(dead.get(1), "dead-letter-reason").contains("content-type"));

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
@@ -39,16 +38,13 @@ import io.restassured.path.json.JsonPath;
 class SlaPolicyChangeTest {
 
     private static String policy(Api api, String priority, Map<String, String> targets, Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", "P" + UUID.randomUUID(), "priorities",
-                List.of(priority), "targets", targets));
+        Map<String, Object> body = new HashMap<>(Map.of("priorities", List.of(priority), "targets", targets));
         body.putAll(extra);
-        return api.call().body(body).post("/v1/sla/policies").then().statusCode(201).extract().path("id");
+        return TicketSlaTest.policy(api, body);
     }
 
     private static String ticket(Api api, String priority) {
-        return api.call().body(Map.of("subject", "Invoice wrong", "type", "complaint", "priority", priority,
-                "channel", "web", "message", Map.of("direction", "inbound", "body", "The total is wrong")))
-                .post("/v1/tickets").then().statusCode(201).extract().path("id");
+        return TicketSlaTest.ticket(api, priority);
     }
 
     private static void patch(Api api, String id, Map<String, Object> change) {
@@ -58,8 +54,7 @@ class SlaPolicyChangeTest {
     }
 
     private static void message(Api api, String id, String direction) {
-        api.call().body(Map.of("direction", direction, "body", direction + " message"))
-                .post("/v1/tickets/" + id + "/messages").then().statusCode(201);
+        TicketSlaTest.message(api, id, direction);
     }
 
     private static JsonPath sla(Api api, String id) {

@@ -43,7 +43,7 @@ class TicketSlaTest {
     @Inject
     SlaScheduler scheduler;
 
-    private static String policy(Api api, Map<String, Object> extra) {
+    static String policy(Api api, Map<String, Object> extra) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "P" + UUID.randomUUID(),
                 "priorities", List.of("high"), "targets",
                 Map.of("firstResponse", "PT1H", "nextResponse", "PT2H", "resolution", "PT8H")));
@@ -51,7 +51,7 @@ class TicketSlaTest {
         return api.call().body(body).post("/v1/sla/policies").then().statusCode(201).extract().path("id");
     }
 
-    private static String ticket(Api api, String priority) {
+    static String ticket(Api api, String priority) {
         return api.call().body(Map.of("subject", "Printer jams", "type", "complaint", "priority", priority,
                 "channel", "web", "message", Map.of("direction", "inbound", "body", "It jams on every page")))
                 .post("/v1/tickets").then().statusCode(201).extract().path("id");
@@ -63,7 +63,7 @@ class TicketSlaTest {
                 .body(Map.of("status", status)).patch("/v1/tickets/" + id).then().statusCode(200);
     }
 
-    private static void message(Api api, String id, String direction) {
+    static void message(Api api, String id, String direction) {
         api.call().body(Map.of("direction", direction, "body", direction + " message"))
                 .post("/v1/tickets/" + id + "/messages").then().statusCode(201);
     }
