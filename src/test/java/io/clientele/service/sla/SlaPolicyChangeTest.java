@@ -157,11 +157,7 @@ class SlaPolicyChangeTest {
         String highName = api.call().get("/v1/sla/policies/" + high).then().extract().path("name");
         String id = ticket(api, "normal");
         try (KafkaConsumer<String, String> consumer = SurveyTest.consumer("clientele.tickets")) {
-            Db.execute("""
-                    UPDATE ticket_sla_clock SET warn_at = now() - interval '20 minutes', due_at = now() - interval '1 minute',
-                           next_event_at = now() - interval '20 minutes'
-                     WHERE ticket_id = ?::uuid AND metric = 'firstResponse'
-                    """, id);
+            TicketSlaTest.overdue(id, "firstResponse");
             await().atMost(Duration.ofSeconds(20)).until(() -> "breached".equals(clock(sla(api, id), "firstResponse",
                     "state")));
             String breachedAt = clock(sla(api, id), "firstResponse", "breachedAt");

@@ -73,6 +73,15 @@ class TicketSlaTest {
                 .path("clocks.find { it.metric == '" + metric + "' }.state");
     }
 
+    /** Time passes: the clock's warning and breach are both due now. */
+    static void overdue(String ticketId, String metric) {
+        Db.execute("""
+                UPDATE ticket_sla_clock SET warn_at = now() - interval '20 minutes', due_at = now() - interval '1 minute',
+                       next_event_at = now() - interval '20 minutes'
+                 WHERE ticket_id = ?::uuid AND metric = ?
+                """, ticketId, metric);
+    }
+
     @Test
     void clocksPauseWhileWaitingStopOnRepliesAndSolveAndFeedTheReport() {
         Api api = Api.freshTenant();
@@ -130,11 +139,7 @@ class TicketSlaTest {
         String id = ticket(api, "high");
         try (KafkaConsumer<String, String> consumer = SurveyTest.consumer("clientele.tickets")) {
             // Time passes: the first-response target is now overdue (warning and breach both due).
-            Db.execute("""
-                    UPDATE ticket_sla_clock SET warn_at = now() - interval '20 minutes', due_at = now() - interval '1 minute',
-                           next_event_at = now() - interval '20 minutes'
-                     WHERE ticket_id = ?::uuid AND metric = 'firstResponse'
-                    """, id);
+            overdue(id, "firstResponse");
             // Four "replicas" race for the same due clock, besides the scheduler's own ticks.
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
