@@ -2,6 +2,7 @@ package io.clientele.service.sla;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
@@ -146,16 +147,7 @@ public class SlaClocks {
     }
 
     private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return java.time.OffsetDateTime.parse(value.toString()).toInstant();
+        return value instanceof OffsetDateTime odt ? odt.toInstant() : (Instant) value;
     }
 
     public Uni<Void> pause(SlaClock c, Instant at) {
