@@ -239,16 +239,7 @@ class IntakeKafkaTest {
             drain(tenant, "email", key);
             assertEquals(1, Db.count("SELECT count(*) FROM ticket WHERE tenant_id = ? AND subject = 'Fine'", tenant));
 
-            List<ConsumerRecord<String, String>> dead = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (key.equals(r.key())) {
-                        dead.add(r);
-                    }
-                });
-                return dead.size() >= 4;
-            });
-            assertEquals(4, dead.size());
+            List<ConsumerRecord<String, String>> dead = deadLetters(dlq, key, 4);
             assertEquals("{not json", dead.get(0).value());
             assertTrue(header(dead.get(0), "dead-letter-reason").startsWith("not JSON"));
             assertTrue(header(dead.get(1), "dead-letter-reason").contains("tenantid"));
@@ -314,6 +305,21 @@ class IntakeKafkaTest {
             OffsetAndMetadata o = offsets.get(partition);
             return o == null ? -1 : o.offset();
         }
+    }
+
+    /** The dead letters of records sent with {@code key}, once {@code expected} arrived (and no more). */
+    static List<ConsumerRecord<String, String>> deadLetters(KafkaConsumer<String, String> dlq, String key, int expected) {
+        List<ConsumerRecord<String, String>> dead = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                if (key.equals(r.key())) {
+                    dead.add(r);
+                }
+            });
+            return dead.size() >= expected;
+        });
+        assertEquals(expected, dead.size());
+        return dead;
     }
 
     static String header(ConsumerRecord<String, String> r, String name) {

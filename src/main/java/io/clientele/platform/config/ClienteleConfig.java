@@ -331,6 +331,21 @@ public interface ClienteleConfig {
         /** Wait before the second attempt; each later attempt waits this much longer. */
         @WithDefault("200ms")
         Duration retryBackoff();
+
+        /**
+         * How long a dedupe receipt (event id, Message-ID, call id) is kept; a re-send older than this is treated
+         * as new. Keep it well above any gateway's redelivery window and the intake topics' Kafka retention.
+         */
+        @WithDefault("720H")
+        Duration receiptRetention();
+
+        /** How often a replica deletes expired receipts. */
+        @WithDefault("1H")
+        Duration receiptPurgeInterval();
+
+        /** Expired receipts deleted per transaction by the purge. */
+        @WithDefault("5000")
+        int receiptPurgeBatchSize();
     }
 
     /** Automatic ticket assignment (docs/tickets.md). */

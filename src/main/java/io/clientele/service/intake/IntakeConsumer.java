@@ -97,7 +97,8 @@ public class IntakeConsumer {
         Uni<Void> rejected = Uni.createFrom().voidItem();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
             try {
-                IntakeEnvelope.Parsed parsed = IntakeEnvelope.parse(json, channel, record.getPayload());
+                IntakeEnvelope.Parsed parsed = IntakeEnvelope.parse(json, channel, record.getPayload(),
+                        record.getHeaders());
                 pending.add(new Pending(record, new IntakeService.Item(parsed.command(), parsed.eventId())));
             } catch (ProblemException | IllegalArgumentException e) {
                 rejected = rejected.chain(() -> deadLetter(context, record, reason(e), e));

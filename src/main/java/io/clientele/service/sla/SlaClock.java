@@ -128,6 +128,8 @@ public class SlaClock extends PanacheEntityBase {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("metric", metric);
         view.put("state", state());
+        // The policy this clock runs (or last ran) under; after a re-selection a stopped clock keeps the old one.
+        view.put("policy", Map.of("id", policyId.toString(), "name", policyName));
         view.put("target", Duration.ofSeconds(targetSeconds).toString());
         Duration elapsed = timer().elapsed(hours, stoppedAt != null ? stoppedAt : now);
         view.put("elapsed", Duration.ofSeconds(elapsed.getSeconds()).toString());

@@ -37,6 +37,16 @@ public record SlaTimer(Duration target, Duration used, Instant runningSince, int
         return running() ? this : new SlaTimer(target, used, now, warnPercent);
     }
 
+    /**
+     * The same clock under another target (a policy re-selection): the business time used so far, counted in
+     * the calendar that applied while it ran ({@code counted}), is kept; from {@code now} on it runs (or stays
+     * paused) under the new target, in whatever calendar its caller computes due times with.
+     */
+    public SlaTimer retarget(BusinessHours counted, Instant now, Duration newTarget, int newWarnPercent) {
+        Duration usedSoFar = elapsed(counted, now);
+        return new SlaTimer(newTarget, usedSoFar, running() ? now : null, newWarnPercent);
+    }
+
     /** When the target is breached if the clock keeps running; {@code null} while paused. */
     public Instant dueAt(BusinessHours hours) {
         return running() ? at(hours, target) : null;

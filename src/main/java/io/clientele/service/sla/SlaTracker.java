@@ -2,7 +2,9 @@ package io.clientele.service.sla;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -60,7 +62,7 @@ public class SlaTracker implements TicketListener {
             if (policy == null) {
                 return Uni.createFrom().voidItem();
             }
-            Uni<Void> chain = Uni.createFrom().voidItem();
+            Uni<Void> chain = clocks.apply(t.tenantId, t.id, policy, t.createdAt);
             for (String metric : List.of(FIRST_RESPONSE, RESOLUTION)) {
                 if (policy.target(metric) != null) {
                     chain = chain.chain(() -> clocks.start(null, t.tenantId, t.id, metric, policy, t.createdAt,
@@ -86,9 +88,9 @@ public class SlaTracker implements TicketListener {
                 return next == null ? chain : chain.chain(() -> clocks.stop(next, at, true, t.teamId));
             }
             // A customer's message after the first reply opens a next-response cycle (unless one is open).
+            // A solved ticket is about to reopen (TicketService.append), so its customer's message counts too.
             boolean replied = first != null && !first.active();
-            if (!replied || (next != null && next.active()) || t.status() == TicketStatus.SOLVED
-                    || t.status() == TicketStatus.CLOSED) {
+            if (!replied || (next != null && next.active()) || t.status() == TicketStatus.CLOSED) {
                 return Uni.createFrom().voidItem();
             }
             return policyFor(t).chain(policy -> policy == null || policy.target(NEXT_RESPONSE) == null
@@ -110,6 +112,10 @@ public class SlaTracker implements TicketListener {
                     chain = chain.chain(() -> clocks.resume(c, at));
                 } else if (to == TicketStatus.SOLVED || to == TicketStatus.CLOSED) {
                     chain = chain.chain(() -> clocks.stop(c, at, RESOLUTION.equals(c.metric), t.teamId));
+                } else if (from == TicketStatus.SOLVED && RESOLUTION.equals(c.metric)
+                        && !"cancelled".equals(c.outcome)) {
+                    // Reopened: resolution is owed again; the time spent solved does not count.
+                    chain = chain.chain(() -> clocks.reopen(c, at, waiting(to)));
                 }
             }
             return chain;
@@ -119,6 +125,59 @@ public class SlaTracker implements TicketListener {
         }
         return clocksDone.chain(() -> surveys.createInTransaction(system(t.tenantId), null, t.id, t.assigneeId,
                 t.teamId == null ? null : t.teamId.toString())).replaceWithVoid();
+    }
+
+    /**
+     * A priority or type change re-selects the policy (ADR 0024). When another policy (or none) now applies,
+     * active clocks move to its targets keeping the business time they used, clocks it has no target for are
+     * cancelled, and targets the ticket still owes but had no clock for start as if from the ticket's creation.
+     */
+    @Override
+    public Uni<Void> updated(Ticket t, List<String> changedFields) {
+        if (!changedFields.contains("priority") && !changedFields.contains("type")) {
+            return Uni.createFrom().voidItem();
+        }
+        return policyFor(t).chain(policy -> clocks.applied(t.tenantId, t.id).chain(applied -> {
+            UUID before = applied == null ? null : applied.policyId();
+            UUID after = policy == null ? null : policy.id;
+            if (Objects.equals(before, after)) {
+                return Uni.createFrom().voidItem();
+            }
+            Instant at = TenantRecord.now();
+            return clocks.apply(t.tenantId, t.id, policy, at).chain(() -> reselect(t, policy, at));
+        }));
+    }
+
+    private Uni<Void> reselect(Ticket t, SlaPolicy policy, Instant at) {
+        boolean done = t.status() == TicketStatus.SOLVED || t.status() == TicketStatus.CLOSED;
+        return clocks.of(t.tenantId, t.id).chain(list -> answered(t, find(list, FIRST_RESPONSE)).chain(answered -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (String metric : SlaPolicy.METRICS) {
+                SlaClock c = find(list, metric);
+                boolean targeted = policy != null && policy.target(metric) != null;
+                if (c != null && c.active()) {
+                    chain = chain.chain(() -> targeted ? clocks.retarget(c, policy, at) : clocks.stop(c, at, false,
+                            t.teamId));
+                    continue;
+                }
+                boolean owed = !done && (RESOLUTION.equals(metric) || FIRST_RESPONSE.equals(metric) && !answered);
+                if (targeted && owed && (c == null || "cancelled".equals(c.outcome))) {
+                    Instant since = c == null ? t.createdAt : c.stoppedAt;
+                    chain = chain.chain(() -> clocks.startSince(c, t.tenantId, t.id, metric, policy, since, at,
+                            waiting(t.status())).replaceWithVoid());
+                }
+            }
+            return chain;
+        }));
+    }
+
+    /** Whether an agent has replied to the ticket (its first-response clock met or breached, or a reply exists). */
+    private static Uni<Boolean> answered(Ticket t, SlaClock first) {
+        if (first != null && first.outcome != null && !"cancelled".equals(first.outcome)) {
+            return Uni.createFrom().item(true);
+        }
+        return TicketMessage.count("tenantId = ?1 and ticketId = ?2 and direction = ?3", t.tenantId, t.id,
+                MessageDirection.OUTBOUND.apiName()).map(n -> n > 0);
     }
 
     static SlaClock find(List<SlaClock> list, String metric) {

@@ -109,7 +109,8 @@ public class TicketService {
                     t.assignment = manualAssignment(caller);
                 }
                 Uni<Void> fields = changed.isEmpty() ? Uni.createFrom().voidItem()
-                        : written(caller, requestId, ChangeSource.API, t, before, "ticket.updated", changed);
+                        : written(caller, requestId, ChangeSource.API, t, before, "ticket.updated", changed)
+                                .chain(() -> each(l -> l.updated(t, changed)));
                 return fields
                         .chain(() -> reassigned ? announceAssigned(caller, requestId, t) : Uni.createFrom().voidItem())
                         .chain(() -> target != null && target != t.status()

@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
@@ -125,5 +126,39 @@ class SlaSettingsTest {
         api.call().header("If-Match", "\"0\"").delete("/v1/sla/calendars/" + cal).then().statusCode(409);
         api.call().header("If-Match", "\"1\"").delete("/v1/sla/policies/" + id).then().statusCode(204);
         api.call().header("If-Match", "\"0\"").delete("/v1/sla/calendars/" + cal).then().statusCode(204);
+    }
+
+    /** Calendars and policies share one REST edge: the same conventions hold for both. */
+    @Test
+    void calendarsAndPoliciesFollowTheSameEdgeConventions() {
+        Api api = Api.freshTenant();
+        for (String kind : List.of("calendars", "policies")) {
+            Map<String, Object> body = kind.equals("calendars")
+                    ? Map.of("name", "Edge " + kind, "timeZone", "Asia/Tokyo", "week", officeWeek(), "holidays", List.of())
+                    : Map.of("name", "Edge " + kind, "targets", Map.of("resolution", "PT8H"));
+            String key = "edge-" + kind + "-" + java.util.UUID.randomUUID();
+            var created = api.call().header("Idempotency-Key", key).body(body).post("/v1/sla/" + kind).then()
+                    .statusCode(201).header("ETag", equalTo("\"0\"")).extract();
+            String id = created.path("id");
+            assertEquals("/v1/sla/" + kind + "/" + id, java.net.URI.create(created.header("Location")).getPath());
+            // The same key and body replays the answer instead of creating a second one.
+            api.call().header("Idempotency-Key", key).body(body).post("/v1/sla/" + kind).then().statusCode(201)
+                    .body("id", equalTo(id));
+            api.call().get("/v1/sla/" + kind).then().statusCode(200).body("items.id", contains(id));
+            api.call().header("If-None-Match", "\"0\"").get("/v1/sla/" + kind + "/" + id).then().statusCode(304);
+            api.call().get("/v1/sla/" + kind + "/" + id).then().statusCode(200).header("ETag", equalTo("\"0\""))
+                    .body("name", equalTo("Edge " + kind));
+            api.call().contentType("application/merge-patch+json").body(Map.of("name", "Renamed " + kind))
+                    .patch("/v1/sla/" + kind + "/" + id).then().statusCode(428);
+            api.call().contentType("application/merge-patch+json").header("If-Match", "\"7\"")
+                    .body(Map.of("name", "Renamed " + kind)).patch("/v1/sla/" + kind + "/" + id).then().statusCode(412);
+            api.call().contentType("application/merge-patch+json").header("If-Match", "\"0\"")
+                    .body(Map.of("name", "Renamed " + kind)).patch("/v1/sla/" + kind + "/" + id).then().statusCode(200)
+                    .header("ETag", equalTo("\"1\"")).body("name", equalTo("Renamed " + kind));
+            api.call().get("/v1/sla/" + kind + "/not-a-uuid").then().statusCode(400);
+            api.call().delete("/v1/sla/" + kind + "/" + id).then().statusCode(428);
+            api.call().header("If-Match", "\"1\"").delete("/v1/sla/" + kind + "/" + id).then().statusCode(204);
+            api.call().get("/v1/sla/" + kind + "/" + id).then().statusCode(404);
+        }
     }
 }

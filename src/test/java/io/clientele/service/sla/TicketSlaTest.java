@@ -43,7 +43,7 @@ class TicketSlaTest {
     @Inject
     SlaScheduler scheduler;
 
-    private static String policy(Api api, Map<String, Object> extra) {
+    static String policy(Api api, Map<String, Object> extra) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "P" + UUID.randomUUID(),
                 "priorities", List.of("high"), "targets",
                 Map.of("firstResponse", "PT1H", "nextResponse", "PT2H", "resolution", "PT8H")));
@@ -51,7 +51,7 @@ class TicketSlaTest {
         return api.call().body(body).post("/v1/sla/policies").then().statusCode(201).extract().path("id");
     }
 
-    private static String ticket(Api api, String priority) {
+    static String ticket(Api api, String priority) {
         return api.call().body(Map.of("subject", "Printer jams", "type", "complaint", "priority", priority,
                 "channel", "web", "message", Map.of("direction", "inbound", "body", "It jams on every page")))
                 .post("/v1/tickets").then().statusCode(201).extract().path("id");
@@ -63,7 +63,7 @@ class TicketSlaTest {
                 .body(Map.of("status", status)).patch("/v1/tickets/" + id).then().statusCode(200);
     }
 
-    private static void message(Api api, String id, String direction) {
+    static void message(Api api, String id, String direction) {
         api.call().body(Map.of("direction", direction, "body", direction + " message"))
                 .post("/v1/tickets/" + id + "/messages").then().statusCode(201);
     }
@@ -71,6 +71,15 @@ class TicketSlaTest {
     private static String state(Api api, String id, String metric) {
         return api.call().get("/v1/tickets/" + id + "/sla").then().statusCode(200).extract()
                 .path("clocks.find { it.metric == '" + metric + "' }.state");
+    }
+
+    /** Time passes: the clock's warning and breach are both due now. */
+    static void overdue(String ticketId, String metric) {
+        Db.execute("""
+                UPDATE ticket_sla_clock SET warn_at = now() - interval '20 minutes', due_at = now() - interval '1 minute',
+                       next_event_at = now() - interval '20 minutes'
+                 WHERE ticket_id = ?::uuid AND metric = ?
+                """, ticketId, metric);
     }
 
     @Test
@@ -130,11 +139,7 @@ class TicketSlaTest {
         String id = ticket(api, "high");
         try (KafkaConsumer<String, String> consumer = SurveyTest.consumer("clientele.tickets")) {
             // Time passes: the first-response target is now overdue (warning and breach both due).
-            Db.execute("""
-                    UPDATE ticket_sla_clock SET warn_at = now() - interval '20 minutes', due_at = now() - interval '1 minute',
-                           next_event_at = now() - interval '20 minutes'
-                     WHERE ticket_id = ?::uuid AND metric = 'firstResponse'
-                    """, id);
+            overdue(id, "firstResponse");
             // Four "replicas" race for the same due clock, besides the scheduler's own ticks.
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {

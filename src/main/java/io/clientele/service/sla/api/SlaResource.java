@@ -1,6 +1,5 @@
 package io.clientele.service.sla.api;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,12 +22,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.clientele.platform.errors.ProblemException;
-import io.clientele.platform.http.ETags;
 import io.clientele.platform.http.Params;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.idempotency.Idempotency;
 import io.clientele.platform.json.MergePatcher;
-import io.clientele.platform.paging.PageRequest;
 import io.clientele.platform.paging.Pager;
 import io.clientele.platform.query.FieldType;
 import io.clientele.platform.query.QueryField;
@@ -71,17 +68,23 @@ public class SlaResource {
 
     private final SlaSettings settings;
     private final CallerContext callers;
-    private final Idempotency idempotency;
-    private final Pager pager;
-    private final MergePatcher patcher;
+    private final SettingsEdge<BusinessCalendar, CalendarInput, BusinessCalendar.Draft> calendars;
+    private final SettingsEdge<SlaPolicy, PolicyInput, SlaPolicy.Draft> policies;
 
     SlaResource(SlaSettings settings, CallerContext callers, Idempotency idempotency, Pager pager,
             MergePatcher patcher) {
         this.settings = settings;
         this.callers = callers;
-        this.idempotency = idempotency;
-        this.pager = pager;
-        this.patcher = patcher;
+        this.calendars = new SettingsEdge<>(new SettingsEdge.Shape<>("/v1/sla/calendars", "sla-calendars", CALENDARS,
+                "name", CalendarInput.class, CalendarInput::of, CalendarInput::toDraft, c -> c.id, c -> c.version,
+                BusinessCalendar::view), new SettingsEdge.Service<>(settings::createCalendar, settings::calendars,
+                        settings::calendar, settings::updateCalendar, settings::deleteCalendar),
+                callers, idempotency, pager, patcher);
+        this.policies = new SettingsEdge<>(new SettingsEdge.Shape<>("/v1/sla/policies", "sla-policies", POLICIES,
+                "position", PolicyInput.class, PolicyInput::of, PolicyInput::toDraft, p -> p.id, p -> p.version,
+                SlaPolicy::view), new SettingsEdge.Service<>(settings::createPolicy, settings::policies,
+                        settings::policy, settings::updatePolicy, settings::deletePolicy),
+                callers, idempotency, pager, patcher);
     }
 
     // --- calendars ---------------------------------------------------------------------------
@@ -92,11 +95,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> createCalendar(CalendarInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        Params.requireBody(body);
-        return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/sla/calendars", body,
-                () -> settings.createCalendar(caller, RequestIds.of(request), body.toDraft())
-                        .map(c -> Response.created(URI.create("/v1/sla/calendars/" + c.id))
-                                .tag(ETags.tag(c.version)).entity(c.view()).build())));
+        return calendars.create(body, key, RequestIds.of(request));
     }
 
     @GET
@@ -104,10 +103,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:read")
     public Uni<Response> listCalendars(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        PageRequest<BusinessCalendar> page = pager.request("sla-calendars", CALENDARS, filter, sort, "name", limit,
-                cursor);
-        return callers.current().chain(caller -> settings.calendars(caller, page.where(), page.orderBy(),
-                page.fetchSize())).map(rows -> Response.ok(pager.body(page, rows, BusinessCalendar::view)).build());
+        return calendars.list(filter, sort, limit, cursor);
     }
 
     @GET
@@ -115,9 +111,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:read")
     public Uni<Response> getCalendar(@PathParam("id") String id,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        UUID uuid = Params.uuid(id);
-        return callers.current().chain(caller -> settings.calendar(caller, uuid))
-                .map(c -> ETags.read(ifNoneMatch, c.version, () -> c.view()));
+        return calendars.get(id, ifNoneMatch);
     }
 
     @PATCH
@@ -126,13 +120,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> updateCalendar(@PathParam("id") String id, String body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
-        UUID uuid = Params.uuid(id);
-        var patch = patcher.parse(body);
-        var precondition = ETags.requireIfMatch(ifMatch);
-        return callers.current()
-                .chain(caller -> settings.updateCalendar(caller, RequestIds.of(request), uuid, precondition,
-                        current -> patcher.apply(CalendarInput.of(current), patch, CalendarInput.class).toDraft()))
-                .map(c -> Response.ok(c.view()).tag(ETags.tag(c.version)).build());
+        return calendars.update(id, body, ifMatch, RequestIds.of(request));
     }
 
     @DELETE
@@ -140,11 +128,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> deleteCalendar(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             HttpServerRequest request) {
-        UUID uuid = Params.uuid(id);
-        var precondition = ETags.requireIfMatch(ifMatch);
-        return callers.current()
-                .chain(caller -> settings.deleteCalendar(caller, RequestIds.of(request), uuid, precondition))
-                .replaceWith(Response.noContent().build());
+        return calendars.delete(id, ifMatch, RequestIds.of(request));
     }
 
     /** When a business duration counted from an instant ends, and how much business time lies between two instants. */
@@ -194,11 +178,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> createPolicy(PolicyInput body, @HeaderParam(Idempotency.HEADER) String key,
             HttpServerRequest request) {
-        Params.requireBody(body);
-        return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/sla/policies", body,
-                () -> settings.createPolicy(caller, RequestIds.of(request), body.toDraft())
-                        .map(p -> Response.created(URI.create("/v1/sla/policies/" + p.id))
-                                .tag(ETags.tag(p.version)).entity(p.view()).build())));
+        return policies.create(body, key, RequestIds.of(request));
     }
 
     @GET
@@ -206,9 +186,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:read")
     public Uni<Response> listPolicies(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        PageRequest<SlaPolicy> page = pager.request("sla-policies", POLICIES, filter, sort, "position", limit, cursor);
-        return callers.current().chain(caller -> settings.policies(caller, page.where(), page.orderBy(),
-                page.fetchSize())).map(rows -> Response.ok(pager.body(page, rows, SlaPolicy::view)).build());
+        return policies.list(filter, sort, limit, cursor);
     }
 
     @GET
@@ -216,9 +194,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:read")
     public Uni<Response> getPolicy(@PathParam("id") String id,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        UUID uuid = Params.uuid(id);
-        return callers.current().chain(caller -> settings.policy(caller, uuid))
-                .map(p -> ETags.read(ifNoneMatch, p.version, () -> p.view()));
+        return policies.get(id, ifNoneMatch);
     }
 
     @PATCH
@@ -227,13 +203,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> updatePolicy(@PathParam("id") String id, String body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, HttpServerRequest request) {
-        UUID uuid = Params.uuid(id);
-        var patch = patcher.parse(body);
-        var precondition = ETags.requireIfMatch(ifMatch);
-        return callers.current()
-                .chain(caller -> settings.updatePolicy(caller, RequestIds.of(request), uuid, precondition,
-                        current -> patcher.apply(PolicyInput.of(current), patch, PolicyInput.class).toDraft()))
-                .map(p -> Response.ok(p.view()).tag(ETags.tag(p.version)).build());
+        return policies.update(id, body, ifMatch, RequestIds.of(request));
     }
 
     @DELETE
@@ -241,11 +211,7 @@ public class SlaResource {
     @PermissionsAllowed("sla:write")
     public Uni<Response> deletePolicy(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             HttpServerRequest request) {
-        UUID uuid = Params.uuid(id);
-        var precondition = ETags.requireIfMatch(ifMatch);
-        return callers.current()
-                .chain(caller -> settings.deletePolicy(caller, RequestIds.of(request), uuid, precondition))
-                .replaceWith(Response.noContent().build());
+        return policies.delete(id, ifMatch, RequestIds.of(request));
     }
 
     static Instant instant(String name, String value) {

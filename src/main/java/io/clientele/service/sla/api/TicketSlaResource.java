@@ -24,7 +24,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
-/** A ticket's SLA state: {@code GET /v1/tickets/{id}/sla}. */
+/** A ticket's SLA state: {@code GET /v1/tickets/{id}/sla}: the policy that applies since when, and its clocks. */
 @Path("/v1/tickets/{id}/sla")
 @Produces(MediaType.APPLICATION_JSON)
 public class TicketSlaResource {
@@ -48,7 +48,8 @@ public class TicketSlaResource {
         UUID uuid = Params.uuid(id);
         Instant now = Instant.now();
         return callers.current().chain(caller -> tickets.get(caller, uuid).call(t -> scopes.checkRead(caller, t))
-                .chain(t -> clocks.of(caller.tenantId(), t.id)).chain(list -> {
+                .chain(t -> clocks.applied(caller.tenantId(), t.id))
+                .chain(applied -> clocks.of(caller.tenantId(), uuid).chain(list -> {
                     List<Map<String, Object>> views = new ArrayList<>();
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (SlaClock c : list) {
@@ -58,13 +59,13 @@ public class TicketSlaResource {
                     return chain.map(v -> {
                         Map<String, Object> body = new LinkedHashMap<>();
                         body.put("ticketId", uuid.toString());
-                        if (!list.isEmpty()) {
-                            body.put("policy", Map.of("id", list.get(0).policyId.toString(),
-                                    "name", list.get(0).policyName));
+                        if (applied != null && applied.policyId() != null) {
+                            body.put("policy", Map.of("id", applied.policyId().toString(),
+                                    "name", applied.policyName(), "since", applied.since().toString()));
                         }
                         body.put("clocks", views);
                         return Response.ok(body).build();
                     });
-                }));
+                })));
     }
 }
