@@ -71,12 +71,16 @@ public class Audit {
         }).replaceWithVoid();
     }
 
-    /** The same on a plain SQL connection holding the write's transaction (bulk writers, jobs). */
+    /**
+     * The same on a plain SQL connection holding the write's transaction (bulk writers, jobs); a null
+     * {@code caller} always records {@code changes} as system entries.
+     */
     public Uni<Void> inTransaction(SqlClient connection, Caller caller, List<SystemChange> changes) {
         if (!enabled || changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        AuditContext ctx = AuditContext.current();
+        // No caller: background work even when called on a request's context.
+        AuditContext ctx = caller == null ? null : AuditContext.current();
         if (ctx != null && ctx.recordedInTransaction()) {
             return Uni.createFrom().voidItem();
         }

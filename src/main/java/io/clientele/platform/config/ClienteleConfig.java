@@ -3,6 +3,7 @@ package io.clientele.platform.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.clientele.platform.security.VisibilityLevel;
 import io.smallrye.config.ConfigMapping;
@@ -280,8 +281,17 @@ public interface ClienteleConfig {
         /** The version new values are encrypted with; must be one of {@link #keys()}. */
         int activeVersion();
 
-        /** Base64 of at least 32 random bytes: HMAC key of the blind indexes (equality look-ups). */
-        String blindIndexKey();
+        /**
+         * Base64 of at least 32 random bytes: HMAC key of the blind indexes (equality look-ups), as version 1.
+         * Deployments that rotate the index key use {@link #blindIndexKeys()} instead (not both).
+         */
+        Optional<String> blindIndexKey();
+
+        /** Blind-index keys by version, e.g. `blind-index-keys.2=...`; old versions stay until re-indexed. */
+        Map<String, String> blindIndexKeys();
+
+        /** The blind-index key version new indexes are computed with (default 1). */
+        java.util.OptionalInt blindIndexActiveVersion();
 
         Reencrypt reencrypt();
 
