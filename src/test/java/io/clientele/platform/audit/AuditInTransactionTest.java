@@ -124,4 +124,24 @@ class AuditInTransactionTest {
                 .body("items.size()", org.hamcrest.Matchers.equalTo(3))
                 .body("items.outcome", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("denied")));
     }
+
+    @Test
+    void writesWithoutAnEventAreAuditedInTheirTransactionToo() {
+        // Changing settings emits no event, so it does not pass the outbox; its service records the entry itself.
+        Api admin = Api.freshTenant("admin");
+        String rid = "audit-settings-" + UUID.randomUUID();
+        admin.call().header("X-Request-Id", rid).header("If-Match", "\"0\"").body(Map.of("possibleThreshold", 0.4,
+                "likelyThreshold", 0.7, "createPolicy", "reject", "updatePolicy", "reject"))
+                .put("/v1/settings/duplicates").then().statusCode(200);
+        assertEquals(1, Db.count("SELECT count(*) FROM audit_log WHERE request_id = ? AND outcome = 'success'"
+                + " AND status IS NULL AND action = 'PUT /v1/settings/duplicates'", rid));
+        // The same precondition again fails (412): recorded at the edge, once, as failed; no success entry.
+        String failed = "audit-settings-412-" + UUID.randomUUID();
+        admin.call().header("X-Request-Id", failed).header("If-Match", "\"0\"").body(Map.of("possibleThreshold",
+                0.4, "likelyThreshold", 0.7, "createPolicy", "reject", "updatePolicy", "reject"))
+                .put("/v1/settings/duplicates").then().statusCode(412);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> entries(failed, "failed") == 1);
+        assertEquals(0, entries(failed, "success"));
+    }
 }
