@@ -224,6 +224,12 @@ public interface ClienteleConfig {
 
     /** Outgoing webhooks (docs/webhooks.md). */
     interface Webhooks {
+        /**
+         * A PEM file of CA or self-signed certificates trusted for HTTPS receivers in addition to the JVM's default
+         * trust (a private CA of a partner network, a test receiver).
+         */
+        Optional<String> trustCertificates();
+
         /** Whether this replica delivers webhooks (subscriptions and fan-out work either way). */
         @WithDefault("true")
         boolean workerEnabled();

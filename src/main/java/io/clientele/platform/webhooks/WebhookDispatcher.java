@@ -27,6 +27,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -73,7 +74,9 @@ public class WebhookDispatcher {
         this.addresses = addresses;
         this.outbox = outbox;
         int timeout = (int) this.config.timeout().toMillis();
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions();
+        this.config.trustCertificates().ifPresent(pem -> options.setTrustOptions(TrustOptions.wrap(trust(pem))));
+        this.http = vertx.createHttpClient(options
                 .setConnectTimeout(timeout)
                 .setIdleTimeout(timeout).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                 // The connection goes to the checked IP address (setServer); SNI and host verification use the
@@ -333,7 +336,56 @@ public class WebhookDispatcher {
     }
 
     private static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                // The usual reasons in the delivery log in words, not only the TLS stack's own message.
+                String detail = String.valueOf(t.getMessage());
+                String reason = detail.contains("PKIX") || detail.contains("certification path")
+                        ? "the receiver's certificate is not trusted"
+                        : detail.contains("No subject alternative") || detail.contains("doesn't match")
+                                ? "the receiver's certificate does not match its host name"
+                                : "TLS handshake failed";
+                return "TLS: " + reason + " (" + detail + ")";
+            }
+        }
         String message = failure.getMessage();
         return message == null ? failure.getClass().getSimpleName() : message;
+    }
+
+    /** The JVM's default trust plus the certificates of {@code pemPath}; fails start-up when the file is unusable. */
+    static javax.net.ssl.TrustManager trust(String pemPath) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            javax.net.ssl.TrustManagerFactory defaults = javax.net.ssl.TrustManagerFactory
+                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((java.security.KeyStore) null);
+            int n = 0;
+            for (javax.net.ssl.TrustManager tm : defaults.getTrustManagers()) {
+                if (tm instanceof javax.net.ssl.X509TrustManager x509) {
+                    for (java.security.cert.X509Certificate c : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("default-" + n++, c);
+                    }
+                }
+            }
+            int added = 0;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(pemPath))) {
+                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in)) {
+                    store.setCertificateEntry("configured-" + added++, c);
+                }
+            }
+            if (added == 0) {
+                throw new IllegalArgumentException("clientele.webhooks.trust-certificates=" + pemPath
+                        + " holds no certificate");
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
+                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers()[0];
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("clientele.webhooks.trust-certificates=" + pemPath
+                    + " cannot be read as PEM certificates: " + e.getMessage(), e);
+        }
     }
 }
