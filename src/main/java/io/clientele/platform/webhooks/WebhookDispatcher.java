@@ -336,17 +336,26 @@ public class WebhookDispatcher {
     }
 
     private static String describe(Throwable failure) {
+        // The TLS stack wraps the real reason ("Failed to create SSL connection" outside, PKIX inside): look at the
+        // whole chain and put the usual reasons in words in the delivery log.
+        boolean tls = false;
+        StringBuilder chain = new StringBuilder();
+        String innermost = null;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
-                // The usual reasons in the delivery log in words, not only the TLS stack's own message.
-                String detail = String.valueOf(t.getMessage());
-                String reason = detail.contains("PKIX") || detail.contains("certification path")
-                        ? "the receiver's certificate is not trusted"
-                        : detail.contains("No subject alternative") || detail.contains("doesn't match")
-                                ? "the receiver's certificate does not match its host name"
-                                : "TLS handshake failed";
-                return "TLS: " + reason + " (" + detail + ")";
+            tls |= t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException;
+            if (t.getMessage() != null) {
+                chain.append(t.getMessage()).append('\n');
+                innermost = t.getMessage();
             }
+        }
+        if (tls) {
+            String all = chain.toString();
+            String reason = all.contains("PKIX") || all.contains("certification path")
+                    ? "the receiver's certificate is not trusted"
+                    : all.contains("No subject alternative") || all.contains("doesn't match")
+                            ? "the receiver's certificate does not match its host name"
+                            : "TLS handshake failed";
+            return "TLS: " + reason + (innermost == null ? "" : " (" + innermost + ")");
         }
         String message = failure.getMessage();
         return message == null ? failure.getClass().getSimpleName() : message;

@@ -54,7 +54,10 @@ class WebhookTlsTest {
     public static class TrustedReceiver implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("clientele.webhooks.trust-certificates", exportPem(TRUSTED).toString());
+            // A TLS handshake (and the first TLS set-up of the JVM) needs more than the test profile's 1 s on a
+            // loaded machine; the longer retry window keeps the subscriptions enabled while the test looks.
+            return Map.of("clientele.webhooks.trust-certificates", exportPem(TRUSTED).toString(),
+                    "clientele.webhooks.timeout", "15s", "clientele.webhooks.retry-window", "120s");
         }
     }
 
