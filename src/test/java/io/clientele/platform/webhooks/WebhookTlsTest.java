@@ -114,7 +114,8 @@ class WebhookTlsTest {
         kmf.init(keys, PASSWORD.toCharArray());
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(kmf.getKeyManagers(), null, null);
-        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // Every interface: "localhost" may resolve to ::1 before 127.0.0.1, and the dispatcher takes the first.
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/", exchange -> {
             arrived.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("webhook-id"));
@@ -152,12 +153,18 @@ class WebhookTlsTest {
         String bad = subscribe(api, untrusted, "/bad");
         api.call().body(Map.of("kind", "company", "name", "TLS Ltd")).post("/v1/customers").then().statusCode(201);
 
-        await().atMost(Duration.ofSeconds(45)).until(() -> "succeeded".equals(api.call()
-                .get("/v1/webhooks/" + good + "/deliveries").then().extract().path("items[0].status")));
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> "succeeded".equals(api.call()
+                    .get("/v1/webhooks/" + good + "/deliveries").then().extract().path("items[0].status")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String delivery = api.call().get("/v1/webhooks/" + good + "/deliveries").then().extract().path("items[0].id");
+            throw new AssertionError("no successful delivery over TLS; log: " + (delivery == null ? "none"
+                    : api.call().get("/v1/webhooks/" + good + "/deliveries/" + delivery).asString()), e);
+        }
         assertTrue(arrived.stream().anyMatch(a -> a.startsWith("/good ")), arrived.toString());
 
         // The untrusted receiver never gets the request body: the handshake fails, the log says why.
-        await().atMost(Duration.ofSeconds(45)).until(() -> {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
             String id = api.call().get("/v1/webhooks/" + bad + "/deliveries").then().extract().path("items[0].id");
             if (id == null) {
                 return false;
