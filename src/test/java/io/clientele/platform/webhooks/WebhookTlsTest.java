@@ -61,9 +61,12 @@ class WebhookTlsTest {
         }
     }
 
+    // One directory per JVM, not per class load: Quarkus loads this class twice (profile and test), and both must
+    // see the same key pairs, or the trusted PEM would belong to another receiver's key.
     private static Path tempDir() {
         try {
-            return Files.createTempDirectory("clientele-webhook-tls");
+            return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                    "clientele-webhook-tls-" + ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
