@@ -34,10 +34,10 @@ public final class CustomerQueries {
             // Encrypted fields: equality only, through their blind index (the value is never decrypted to compare).
             .field(QueryField.<Customer>of("nationalId", "national_id_bidx", FieldType.STRING)
                     .operators(Operator.EQ, Operator.NE, Operator.IN, Operator.OUT)
-                    .normalizer(SensitiveData::nationalIdIndex))
+                    .alternatives(SensitiveData::nationalIdIndexes))
             .field(QueryField.<Customer>of("personalPhone", "personal_phone_bidx", FieldType.STRING)
                     .operators(Operator.EQ, Operator.NE, Operator.IN, Operator.OUT)
-                    .normalizer(v -> SensitiveData.personalPhoneIndex(ContactPoints.phone(v, null).orElseThrow(
+                    .alternatives(v -> SensitiveData.personalPhoneIndexes(ContactPoints.phone(v, null).orElseThrow(
                             () -> new IllegalArgumentException("not a valid phone number in +E.164 form")))))
             .field("ownerId", "owner_id", FieldType.STRING)
             .field(QueryField.<Customer>of("lifecycleStage", "lifecycle_stage", FieldType.ENUM)

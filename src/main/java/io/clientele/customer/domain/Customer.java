@@ -105,6 +105,10 @@ public class Customer extends TenantRecord {
     @Column(name = "personal_phone_bidx")
     public String personalPhoneIndex;
 
+    /** The blind-index key version of the indexes above (set whenever sensitive data is); see ADR 0019/0023. */
+    @Column(name = "blind_index_version")
+    public Integer blindIndexVersion;
+
     /** The decrypted sensitive fields, once read in this request; never stored. */
     @jakarta.persistence.Transient
     Sensitive sensitivePlain;

@@ -378,7 +378,7 @@ public class CustomerService {
                 .chain(found -> {
                     if (found != null) {
                         if (!scope.permits(found.ownerId)) {
-                            throw ProblemException.notFound("customer", id);
+                            throw RecordScope.hidden("customer", id);
                         }
                         return Uni.createFrom().item(found);
                     }
@@ -472,7 +472,7 @@ public class CustomerService {
                 String owner = last == null || !last.snapshot().hasNonNull("ownerId") ? null
                         : last.snapshot().get("ownerId").asText();
                 if (!scope.permits(owner)) {
-                    throw ProblemException.notFound("customer", id);
+                    throw RecordScope.hidden("customer", id);
                 }
             }).replaceWithVoid();
         });

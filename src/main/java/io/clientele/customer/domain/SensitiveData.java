@@ -38,14 +38,17 @@ public class SensitiveData {
         return value.replaceAll("[\\s.\\-/]", "").toUpperCase(Locale.ROOT);
     }
 
-    /** The blind index of a national id as a filter value gives it (normalised here). */
-    public static String nationalIdIndex(String value) {
-        return FieldCipher.installed().blindIndex(NATIONAL_ID, normaliseNationalId(value));
+    /**
+     * The blind indexes a national id filter value may be stored under (normalised here): one per configured
+     * index key, the active one first, so look-ups keep finding rows during an index-key rotation.
+     */
+    public static java.util.List<String> nationalIdIndexes(String value) {
+        return FieldCipher.installed().blindIndexCandidates(NATIONAL_ID, normaliseNationalId(value));
     }
 
-    /** The blind index of an E.164 personal phone number. */
-    public static String personalPhoneIndex(String e164) {
-        return FieldCipher.installed().blindIndex(PERSONAL_PHONE, e164);
+    /** The same for an E.164 personal phone number. */
+    public static java.util.List<String> personalPhoneIndexes(String e164) {
+        return FieldCipher.installed().blindIndexCandidates(PERSONAL_PHONE, e164);
     }
 
     /** Binds a sealed value to its row: a value copied onto another customer fails authentication. */
@@ -86,7 +89,10 @@ public class SensitiveData {
         return true;
     }
 
-    /** Re-seals the current value under {@code version} (the re-encryption job); the plaintext does not change. */
+    /**
+     * Re-seals the current value under {@code version} and recomputes its blind indexes under the active index key
+     * (the re-encryption job); the plaintext does not change.
+     */
     public void reseal(Customer c, int version) {
         seal(c, read(c), version);
     }
@@ -98,6 +104,7 @@ public class SensitiveData {
             c.sensitiveKeyVersion = null;
             c.nationalIdIndex = null;
             c.personalPhoneIndex = null;
+            c.blindIndexVersion = null;
             return;
         }
         try {
@@ -110,6 +117,7 @@ public class SensitiveData {
                 : cipher.blindIndex(NATIONAL_ID, normaliseNationalId(value.nationalId()));
         c.personalPhoneIndex = value.personalPhone() == null ? null
                 : cipher.blindIndex(PERSONAL_PHONE, value.personalPhone());
+        c.blindIndexVersion = cipher.activeIndexVersion();
     }
 
     /**

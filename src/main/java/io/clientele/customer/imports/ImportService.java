@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.audit.Audit;
 import io.clientele.platform.outbox.DomainEvent;
 import io.clientele.platform.outbox.Outbox;
 import io.clientele.platform.paging.PageQueries;
@@ -32,8 +33,10 @@ public class ImportService {
 
     private final ObjectMapper json;
     private final Outbox outbox;
+    private final Audit audit;
 
-    ImportService(ObjectMapper json, Outbox outbox) {
+    ImportService(ObjectMapper json, Outbox outbox, Audit audit) {
+        this.audit = audit;
         this.json = json;
         this.outbox = outbox;
     }
@@ -73,8 +76,10 @@ public class ImportService {
                     .setParameter("data", chunk.data())
                     .executeUpdate()).replaceWithVoid());
         }
-        // A header-only CSV has no chunk: the worker completes it at once (and records the event).
-        return chain.replaceWith(job);
+        // A header-only CSV has no chunk: the worker completes it at once (and records the event). No event at
+        // submission, so the audit entry is recorded here, in the same transaction (ADR 0023).
+        return chain.chain(() -> audit.inTransaction(caller, new Audit.SystemChange(caller.tenantId(),
+                caller.subject(), "import.submitted", "imports/" + job.id, requestId))).replaceWith(job);
     }
 
     @WithSession

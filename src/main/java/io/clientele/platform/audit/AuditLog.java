@@ -22,10 +22,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Records every write (POST, PUT, PATCH, DELETE under /v1) and every denied access (401, 403) at the HTTP edge,
- * once the response has ended, so one mechanism covers every module and every failure path. The record is
- * inserted right after the response; a crash or a database failure in between loses it from the table, which
- * is why a failed insert is logged at ERROR with the whole record (docs/security.md, "Audit log").
+ * The HTTP edge of the audit log. It captures each request's {@link AuditContext} for the write's own transaction
+ * (where {@link Audit} records successful writes, ADR 0023) and, once the response has ended, records what has
+ * no transaction: denied accesses (401, 403, and 404 for a record hidden by visibility) and failed writes
+ * (4xx/5xx), plus any successful write that recorded nothing in its transaction. Those entries are inserted
+ * right after the response; a failed insert is logged at ERROR with the whole record (docs/security.md).
  */
 @ApplicationScoped
 public class AuditLog {
@@ -49,7 +50,9 @@ public class AuditLog {
         }
         // Right after HttpEdge (request id assigned), before authentication and the REST layer.
         router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
-            ctx.addEndHandler(ended -> record(ctx));
+            AuditContext audit = capture(ctx);
+            audit.install();
+            ctx.addEndHandler(ended -> record(ctx, audit));
             ctx.next();
         });
     }
@@ -59,12 +62,31 @@ public class AuditLog {
                 || method == HttpMethod.DELETE;
     }
 
-    private void record(RoutingContext ctx) {
+    /** What the transaction of a write needs to record its entry (identity comes from the service's Caller). */
+    private static AuditContext capture(RoutingContext ctx) {
+        String path = ctx.request().path() == null ? "" : ctx.request().path();
+        String method = ctx.request().method().name();
+        String target = path.length() > MAX_TARGET ? path.substring(0, MAX_TARGET) : path;
+        String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+        return new AuditContext(method, method + " " + UUID.matcher(target).replaceAll("{id}"), target, ip,
+                ctx.request().getHeader(RequestIds.HEADER));
+    }
+
+    private void record(RoutingContext ctx, AuditContext audit) {
         String path = ctx.request().path();
         int status = ctx.response().getStatusCode();
-        boolean denied = status == 401 || status == 403;
+        String reason = status == 404 ? audit.denialReason() : null;
+        boolean denied = status == 401 || status == 403 || reason != null;
         if (path == null || !path.startsWith("/v1/") || !(denied || isWrite(ctx.request().method()))) {
             return;
+        }
+        if (!denied && status < 400 && audit.recordedInTransaction()) {
+            // Already committed with the write itself (ADR 0023); a second entry would double-count it.
+            return;
+        }
+        if (!denied && status < 400) {
+            LOG.debugf("write %s %s audited at the edge only (no entry in its transaction)",
+                    ctx.request().method(), path);
         }
         String tenant = null;
         String actor = null;
@@ -77,18 +99,14 @@ public class AuditLog {
                 client = jwt.getClaim("azp");
             }
         }
-        String method = ctx.request().method().name();
-        String target = path.length() > MAX_TARGET ? path.substring(0, MAX_TARGET) : path;
-        String action = method + " " + UUID.matcher(target).replaceAll("{id}");
         String outcome = denied ? "denied" : status < 400 ? "success" : "failed";
-        String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-        String requestId = ctx.request().getHeader(RequestIds.HEADER);
         Tuple row = Tuple.from(new Object[] { tenant, TenantRecord.now().atOffset(ZoneOffset.UTC), actor, client,
-                action, method, target, status, outcome, ip, requestId });
+                audit.action(), audit.method(), audit.target(), status, outcome, audit.sourceIp(),
+                audit.requestId(), reason });
         pool.preparedQuery("""
                 INSERT INTO audit_log (tenant_id, occurred_at, actor, client_id, action, method, target, status,
-                                       outcome, source_ip, request_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                       outcome, source_ip, request_id, reason)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                 """).execute(row).subscribe().with(done -> {
         }, failure -> LOG.errorf(failure, "AUDIT RECORD NOT STORED: %s", row.deepToString()));
     }

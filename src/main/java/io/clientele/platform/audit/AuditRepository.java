@@ -38,6 +38,7 @@ public class AuditRepository {
                     .enumValues("success", "denied", "failed"))
             .field("sourceIp", "source_ip", FieldType.STRING)
             .field("requestId", "request_id", FieldType.STRING)
+            .field("reason", "reason", FieldType.STRING)
             .build();
 
     private final RowStreams rows;
@@ -72,8 +73,8 @@ public class AuditRepository {
 
     private static AuditEntry entry(Object[] r) {
         return new AuditEntry(((Number) r[0]).longValue(), instant(r[1]), (String) r[2], (String) r[3],
-                (String) r[4], (String) r[5], (String) r[6], ((Number) r[7]).intValue(), (String) r[8],
-                (String) r[9], (String) r[10]);
+                (String) r[4], (String) r[5], (String) r[6], r[7] == null ? null : ((Number) r[7]).intValue(),
+                (String) r[8], (String) r[9], (String) r[10], (String) r[11]);
     }
 
     private static Instant instant(Object value) {

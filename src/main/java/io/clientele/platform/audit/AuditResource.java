@@ -76,7 +76,7 @@ public class AuditResource {
     private static Exports.Encoder<AuditEntry> csv() {
         CsvWriter header = new CsvWriter();
         for (String name : new String[] { "id", "occurredAt", "actor", "clientId", "action", "method", "target",
-                "status", "outcome", "sourceIp", "requestId" }) {
+                "status", "outcome", "sourceIp", "requestId", "reason" }) {
             header.text(name);
         }
         header.endRecord();
@@ -90,8 +90,8 @@ public class AuditResource {
             @Override
             public void append(StringBuilder out, AuditEntry e) {
                 new CsvWriter(out).number(e.id()).text(e.occurredAt().toString()).text(e.actor()).text(e.clientId())
-                        .text(e.action()).text(e.method()).text(e.target()).number(e.status()).text(e.outcome())
-                        .text(e.sourceIp()).text(e.requestId()).endRecord();
+                        .text(e.action()).text(e.method()).text(e.target()).number(e.status() == null ? null : e.status().toString()).text(e.outcome())
+                        .text(e.sourceIp()).text(e.requestId()).text(e.reason()).endRecord();
             }
         };
     }

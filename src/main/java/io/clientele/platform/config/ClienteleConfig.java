@@ -3,6 +3,7 @@ package io.clientele.platform.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.clientele.platform.security.VisibilityLevel;
 import io.smallrye.config.ConfigMapping;
@@ -223,6 +224,12 @@ public interface ClienteleConfig {
 
     /** Outgoing webhooks (docs/webhooks.md). */
     interface Webhooks {
+        /**
+         * A PEM file of CA or self-signed certificates trusted for HTTPS receivers in addition to the JVM's default
+         * trust (a private CA of a partner network, a test receiver).
+         */
+        Optional<String> trustCertificates();
+
         /** Whether this replica delivers webhooks (subscriptions and fan-out work either way). */
         @WithDefault("true")
         boolean workerEnabled();
@@ -280,8 +287,17 @@ public interface ClienteleConfig {
         /** The version new values are encrypted with; must be one of {@link #keys()}. */
         int activeVersion();
 
-        /** Base64 of at least 32 random bytes: HMAC key of the blind indexes (equality look-ups). */
-        String blindIndexKey();
+        /**
+         * Base64 of at least 32 random bytes: HMAC key of the blind indexes (equality look-ups), as version 1.
+         * Deployments that rotate the index key use {@link #blindIndexKeys()} instead (not both).
+         */
+        Optional<String> blindIndexKey();
+
+        /** Blind-index keys by version, e.g. `blind-index-keys.2=...`; old versions stay until re-indexed. */
+        Map<String, String> blindIndexKeys();
+
+        /** The blind-index key version new indexes are computed with (default 1). */
+        java.util.OptionalInt blindIndexActiveVersion();
 
         Reencrypt reencrypt();
 

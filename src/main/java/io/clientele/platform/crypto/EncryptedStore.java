@@ -17,7 +17,16 @@ public interface EncryptedStore {
     Uni<Map<Integer, Long>> countByKeyVersion();
 
     /**
-     * Re-seals up to {@code limit} rows not yet under {@code activeVersion}, in one transaction that skips rows
+     * Rows holding blind indexes, by the index-key version they were computed with; empty for stores without
+     * blind indexes. The re-encryption job recomputes them under the active index key along with re-sealing.
+     */
+    default Uni<Map<Integer, Long>> countByIndexVersion() {
+        return Uni.createFrom().item(Map.of());
+    }
+
+    /**
+     * Re-seals (and re-indexes) up to {@code limit} rows not yet under {@code activeVersion} (or the active
+     * blind-index key), in one transaction that skips rows
      * other transactions hold; returns how many it moved (0: nothing left, or everything left is locked).
      */
     Uni<Integer> reencryptBatch(int activeVersion, int limit);

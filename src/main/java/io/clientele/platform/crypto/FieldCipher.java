@@ -39,27 +39,32 @@ public class FieldCipher {
 
     private final Map<Integer, SecretKeySpec> keys;
     private final int active;
-    private final SecretKeySpec indexKey;
+    private final Map<Integer, SecretKeySpec> indexKeys;
+    private final int activeIndex;
     // Created on first use at run time, never during static initialisation (native images).
     private volatile SecureRandom random;
 
     @jakarta.inject.Inject
     FieldCipher(ClienteleConfig config) {
-        this(config.crypto().keys(), config.crypto().activeVersion(), config.crypto().blindIndexKey());
+        this(config.crypto().keys(), config.crypto().activeVersion(), indexKeys(config.crypto()),
+                config.crypto().blindIndexActiveVersion().orElse(1));
         installed = this;
     }
 
-    /** A cipher over explicit keys (base64 of 32 bytes by version); fails fast on anything unusable. */
+    /** A cipher over explicit keys with one blind-index key (version 1); fails fast on anything unusable. */
     public FieldCipher(Map<String, String> keys, int activeVersion, String blindIndexKey) {
+        this(keys, activeVersion, Map.of("clientele.crypto.blind-index-key", Map.entry(1, nonNull(blindIndexKey))), 1);
+    }
+
+    /**
+     * A cipher over explicit encryption keys and versioned blind-index keys ({@code indexKeys}: configuration name
+     * to version and base64 value); fails fast on anything unusable.
+     */
+    public FieldCipher(Map<String, String> keys, int activeVersion, Map<String, Map.Entry<Integer, String>> indexKeys,
+            int activeIndexVersion) {
         Map<Integer, SecretKeySpec> parsed = new TreeMap<>();
         keys.forEach((version, value) -> {
-            int v;
-            try {
-                v = Integer.parseInt(version.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("clientele.crypto.keys." + version + ": the key version must be a"
-                        + " positive integer");
-            }
+            int v = version(version, "clientele.crypto.keys.");
             byte[] raw = decode("clientele.crypto.keys." + version, value);
             if (v <= 0 || raw.length != 32) {
                 throw new IllegalArgumentException("clientele.crypto.keys." + version
@@ -71,18 +76,69 @@ public class FieldCipher {
             throw new IllegalArgumentException("clientele.crypto.active-version=" + activeVersion
                     + " names no configured key (clientele.crypto.keys.<version>)");
         }
-        byte[] index = decode("clientele.crypto.blind-index-key", blindIndexKey);
-        if (index.length < 32) {
-            throw new IllegalArgumentException("clientele.crypto.blind-index-key must be base64 of at least 32 bytes");
-        }
-        for (SecretKeySpec k : parsed.values()) {
-            if (java.util.Arrays.equals(k.getEncoded(), index)) {
-                throw new IllegalArgumentException("clientele.crypto.blind-index-key must differ from every encryption key");
+        Map<Integer, SecretKeySpec> index = new TreeMap<>();
+        indexKeys.forEach((name, entry) -> {
+            byte[] raw = decode(name, entry.getValue());
+            if (raw.length < 32) {
+                throw new IllegalArgumentException(name + " must be base64 of at least 32 bytes");
             }
+            for (SecretKeySpec k : parsed.values()) {
+                if (java.util.Arrays.equals(k.getEncoded(), raw)) {
+                    throw new IllegalArgumentException(name + " must differ from every encryption key");
+                }
+            }
+            index.put(entry.getKey(), new SecretKeySpec(raw, "HmacSHA256"));
+        });
+        if (!index.containsKey(activeIndexVersion)) {
+            throw new IllegalArgumentException("clientele.crypto.blind-index-active-version=" + activeIndexVersion
+                    + " names no configured blind-index key (clientele.crypto.blind-index-keys.<version>)");
         }
         this.keys = Collections.unmodifiableMap(parsed);
         this.active = activeVersion;
-        this.indexKey = new SecretKeySpec(index, "HmacSHA256");
+        this.indexKeys = Collections.unmodifiableMap(index);
+        this.activeIndex = activeIndexVersion;
+    }
+
+    /**
+     * The blind-index keys of the configuration: {@code blind-index-keys.<version>}, or the single
+     * {@code blind-index-key} of deployments from before index-key rotation, which is version 1. Both at once is
+     * refused: which one is version 1 would be a guess.
+     */
+    private static Map<String, Map.Entry<Integer, String>> indexKeys(ClienteleConfig.Crypto crypto) {
+        Map<String, Map.Entry<Integer, String>> out = new TreeMap<>();
+        crypto.blindIndexKeys().forEach((version, value) -> out.put("clientele.crypto.blind-index-keys." + version,
+                Map.entry(version(version, "clientele.crypto.blind-index-keys."), value)));
+        if (crypto.blindIndexKey().isPresent()) {
+            if (!out.isEmpty()) {
+                throw new IllegalArgumentException("configure either clientele.crypto.blind-index-key (one key, version"
+                        + " 1) or clientele.crypto.blind-index-keys.<version>, not both");
+            }
+            out.put("clientele.crypto.blind-index-key", Map.entry(1, crypto.blindIndexKey().get()));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no blind-index key is configured (clientele.crypto.blind-index-keys.1"
+                    + " or clientele.crypto.blind-index-key)");
+        }
+        return out;
+    }
+
+    private static int version(String version, String prefix) {
+        try {
+            int v = Integer.parseInt(version.strip());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(prefix + version + ": the key version must be a positive integer");
+    }
+
+    private static String nonNull(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("clientele.crypto.blind-index-key is not valid base64");
+        }
+        return value;
     }
 
     private static byte[] decode(String name, String value) {
@@ -165,13 +221,22 @@ public class FieldCipher {
     }
 
     /**
-     * The blind index of a normalised value: HMAC-SHA256 under the blind-index key, over the field's domain and
-     * the value, base64url. Equal values give equal indexes; nothing about the value can be read back.
+     * The blind index of a normalised value under the active blind-index key: HMAC-SHA256 over the field's domain
+     * and the value, base64url. Equal values give equal indexes; nothing about the value can be read back.
      */
     public String blindIndex(String domain, String normalised) {
+        return blindIndex(activeIndex, domain, normalised);
+    }
+
+    /** The blind index under a given configured index-key version. */
+    public String blindIndex(int version, String domain, String normalised) {
+        SecretKeySpec key = indexKeys.get(version);
+        if (key == null) {
+            throw new CryptoException("no blind-index key version " + version + " is configured");
+        }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(indexKey);
+            mac.init(key);
             mac.update(domain.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) 0);
             return Base64.getUrlEncoder().withoutPadding()
@@ -179,6 +244,30 @@ public class FieldCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
+    }
+
+    /**
+     * What an equality look-up compares with: the index under every configured index key, the active one first.
+     * During a rotation rows not yet re-indexed still carry the old key's index; once the old key is removed from
+     * the configuration (after the job finished), only the active one is probed.
+     */
+    public java.util.List<String> blindIndexCandidates(String domain, String normalised) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add(blindIndex(activeIndex, domain, normalised));
+        for (int v : indexKeys.keySet()) {
+            if (v != activeIndex) {
+                out.add(blindIndex(v, domain, normalised));
+            }
+        }
+        return out;
+    }
+
+    public int activeIndexVersion() {
+        return activeIndex;
+    }
+
+    public java.util.Set<Integer> indexVersions() {
+        return indexKeys.keySet();
     }
 
     private SecureRandom random() {

@@ -17,8 +17,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * After a key rotation, moves sealed values to the active key in the background: every store, batch after
- * batch, until a batch finds nothing. Reads keep working throughout because old key versions stay configured.
+ * After a key rotation, moves sealed values to the active key and blind indexes to the active index key in the
+ * background: every store, batch after batch, until a batch finds nothing. Reads and look-ups keep working
+ * throughout because old key versions stay configured (look-ups probe every configured index key).
  */
 @ApplicationScoped
 public class Reencryption {
@@ -50,6 +51,8 @@ public class Reencryption {
     public Uni<Long> runOnce() {
         List<EncryptedStore> all = new ArrayList<>();
         stores.forEach(all::add);
+        // A stable order for status reports and logs.
+        all.sort(java.util.Comparator.comparing(EncryptedStore::name));
         return Multi.createFrom().iterable(all).onItem().transformToUniAndConcatenate(this::drain)
                 .collect().with(java.util.stream.Collectors.summingLong(Long::longValue));
     }
@@ -60,7 +63,8 @@ public class Reencryption {
                 return Uni.createFrom().item(0L);
             }
             moved.addAndGet(n);
-            LOG.infof("re-encrypted %d %s values to key version %d", n, store.name(), cipher.activeVersion());
+            LOG.infof("re-encrypted %d %s values to key version %d (blind-index version %d)", n, store.name(),
+                    cipher.activeVersion(), cipher.activeIndexVersion());
             return drain(store).map(more -> more + n);
         });
     }
@@ -69,27 +73,39 @@ public class Reencryption {
     public Uni<Map<String, Object>> status() {
         List<EncryptedStore> all = new ArrayList<>();
         stores.forEach(all::add);
+        // A stable order for status reports and logs.
+        all.sort(java.util.Comparator.comparing(EncryptedStore::name));
         return Multi.createFrom().iterable(all).onItem().transformToUniAndConcatenate(store -> store.countByKeyVersion()
-                .map(counts -> {
+                .chain(counts -> store.countByIndexVersion().map(indexes -> {
                     Map<String, Object> item = new LinkedHashMap<>();
                     item.put("store", store.name());
-                    Map<String, Long> byVersion = new LinkedHashMap<>();
-                    long pending = 0;
-                    for (var e : counts.entrySet()) {
-                        byVersion.put(String.valueOf(e.getKey()), e.getValue());
-                        pending += e.getKey() == cipher.activeVersion() ? 0 : e.getValue();
+                    item.put("valuesByKeyVersion", byVersion(counts));
+                    item.put("pending", pending(counts, cipher.activeVersion()));
+                    if (!indexes.isEmpty()) {
+                        item.put("indexedByBlindIndexVersion", byVersion(indexes));
+                        item.put("pendingIndexes", pending(indexes, cipher.activeIndexVersion()));
                     }
-                    item.put("valuesByKeyVersion", byVersion);
-                    item.put("pending", pending);
                     return item;
-                })).collect().asList().map(items -> {
+                }))).collect().asList().map(items -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("activeKeyVersion", cipher.activeVersion());
                     body.put("configuredKeyVersions", List.copyOf(cipher.versions()));
+                    body.put("activeBlindIndexVersion", cipher.activeIndexVersion());
+                    body.put("configuredBlindIndexVersions", List.copyOf(cipher.indexVersions()));
                     body.put("reencryptionEnabled", config.enabled());
                     body.put("movedSinceStart", moved.get());
                     body.put("stores", items);
                     return body;
                 });
+    }
+
+    private static Map<String, Long> byVersion(Map<Integer, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.forEach((version, n) -> out.put(String.valueOf(version), n));
+        return out;
+    }
+
+    private static long pending(Map<Integer, Long> counts, int active) {
+        return counts.entrySet().stream().filter(e -> e.getKey() != active).mapToLong(Map.Entry::getValue).sum();
     }
 }

@@ -11,6 +11,8 @@ public class ProblemException extends RuntimeException {
     private final List<FieldError> errors;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    // Never rendered: tells the audit log why a 404 was answered (a hidden record is a denial, ADR 0023).
+    private String denialReason;
 
     public ProblemException(ProblemType type, String detail) {
         this(type, detail, List.of());
@@ -46,6 +48,16 @@ public class ProblemException extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** Marks this problem as a denied access recorded in the audit log with {@code reason}; the answer is unchanged. */
+    public ProblemException deniedBecause(String reason) {
+        this.denialReason = reason;
+        return this;
+    }
+
+    public String denialReason() {
+        return denialReason;
     }
 
     public static ProblemException notFound(String what, Object id) {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import io.clientele.platform.audit.AuditContext;
 import io.clientele.platform.http.RequestIds;
 import io.clientele.platform.query.QueryException;
 import io.clientele.platform.query.InvalidCursorException;
@@ -42,6 +43,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, HttpServerRequest request) {
+        if (e.denialReason() != null) {
+            AuditContext.denied(e.denialReason());
+        }
         return render(e, request);
     }
 

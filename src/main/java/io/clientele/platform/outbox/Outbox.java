@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.clientele.platform.audit.Audit;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -28,9 +29,11 @@ public class Outbox {
     };
 
     private final ObjectMapper mapper;
+    private final Audit audit;
 
-    Outbox(ObjectMapper mapper) {
+    Outbox(ObjectMapper mapper, Audit audit) {
         this.mapper = mapper;
+        this.audit = audit;
     }
 
     /** One event as a row of outbox_event, ready to insert: the single definition of what an event row holds. */
@@ -59,7 +62,14 @@ public class Outbox {
         row.data = mapper.convertValue(r.data(), MAP);
         // Flushing the change first takes its row lock before the outbox sequence number is drawn,
         // so two writers of the same record get sequence numbers in commit order.
-        return Panache.getSession().chain(session -> session.flush()).chain(() -> row.persist()).replaceWithVoid();
+        // Every write passes here inside its transaction: its audit entry commits with it (ADR 0023).
+        return Panache.getSession().chain(session -> session.flush()).chain(() -> row.persist())
+                .chain(() -> audit.inTransaction(caller, change(r)));
+    }
+
+    private static Audit.SystemChange change(Row r) {
+        return new Audit.SystemChange(r.tenantId(), r.actor(), Audit.SYSTEM + " " + r.eventType(),
+                r.aggregateType() + "/" + r.aggregateId(), r.correlationId());
     }
 
     /**
@@ -108,6 +118,13 @@ public class Outbox {
                        WITH ORDINALITY AS r(id, t, tp, at, ai, et, oc, a, co, d, n)
                  ORDER BY n
                 """).execute(Tuple.from(new Object[] { ids, tenants, topics, aggregateTypes, aggregateIds, types,
-                times, actors, correlations, data })).replaceWithVoid();
+                times, actors, correlations, data }))
+                .chain(() -> audit.inTransaction(connection, callerOf(rows.get(0)),
+                        rows.stream().map(Outbox::change).toList()));
+    }
+
+    // Bulk rows of one request share its caller; the request entry needs only tenant and actor from it.
+    private static Caller callerOf(Row r) {
+        return new Caller(r.tenantId(), r.actor(), null, java.util.Set.of());
     }
 }

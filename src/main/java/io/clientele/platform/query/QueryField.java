@@ -34,10 +34,11 @@ public final class QueryField<T> {
     private final boolean filterable;
     private final Function<T, Object> extractor;
     private final Set<Operator> operators;
+    private final Function<String, java.util.List<String>> alternatives;
 
     private QueryField(String name, String sql, FieldType type, Set<String> enumValues,
             UnaryOperator<String> normalizer, boolean filterable, Function<T, Object> extractor,
-            Set<Operator> operators) {
+            Set<Operator> operators, Function<String, java.util.List<String>> alternatives) {
         this.name = name;
         this.sql = sql;
         this.type = type;
@@ -46,6 +47,7 @@ public final class QueryField<T> {
         this.filterable = filterable;
         this.extractor = extractor;
         this.operators = operators;
+        this.alternatives = alternatives;
     }
 
     /** A filterable, non-sortable field with the type's default operators and no normalizer. */
@@ -60,7 +62,7 @@ public final class QueryField<T> {
             throw new IllegalArgumentException("sql expression of field '" + name + "' is blank");
         }
         return new QueryField<>(name, sql, type, Set.of(), UnaryOperator.identity(), true, null,
-                type.defaultOperators());
+                type.defaultOperators(), null);
     }
 
     /** Allowed values of an ENUM field, as API strings (stored lowercase; input is matched case-insensitively). */
@@ -81,7 +83,7 @@ public final class QueryField<T> {
             throw new IllegalArgumentException("ENUM field '" + name + "' needs at least one value");
         }
         return new QueryField<>(name, sql, type, Collections.unmodifiableSet(copy), normalizer, filterable,
-                extractor, operators);
+                extractor, operators, alternatives);
     }
 
     /**
@@ -91,7 +93,24 @@ public final class QueryField<T> {
      */
     public QueryField<T> normalizer(UnaryOperator<String> normalizer) {
         return new QueryField<>(name, sql, type, enumValues, Objects.requireNonNull(normalizer), filterable,
-                extractor, operators);
+                extractor, operators, alternatives);
+    }
+
+    /**
+     * One filter value stands for several stored values (a blind index under each configured key during a key
+     * rotation): {@code ==} and {@code =in=} match any of them, {@code !=} and {@code =out=} none. Replaces the
+     * normalizer for equality operators of a STRING field; may throw IllegalArgumentException like a normalizer.
+     */
+    public QueryField<T> alternatives(Function<String, java.util.List<String>> alternatives) {
+        if (type != FieldType.STRING) {
+            throw new IllegalStateException("alternatives only apply to STRING fields: " + name);
+        }
+        return new QueryField<>(name, sql, type, enumValues, normalizer, filterable, extractor, operators,
+                Objects.requireNonNull(alternatives));
+    }
+
+    public Function<String, java.util.List<String>> alternatives() {
+        return alternatives;
     }
 
     /** Makes the field sortable; the extractor returns the entity's value of the sort expression (never null). */
@@ -100,12 +119,13 @@ public final class QueryField<T> {
             throw new IllegalStateException("ARRAY fields cannot be sortable: " + name);
         }
         return new QueryField<>(name, sql, type, enumValues, normalizer, filterable,
-                Objects.requireNonNull(extractor), operators);
+                Objects.requireNonNull(extractor), operators, alternatives);
     }
 
     /** Whether the field may appear in filters (default true). */
     public QueryField<T> filterable(boolean filterable) {
-        return new QueryField<>(name, sql, type, enumValues, normalizer, filterable, extractor, operators);
+        return new QueryField<>(name, sql, type, enumValues, normalizer, filterable, extractor, operators,
+                alternatives);
     }
 
     /** Narrows the operators the field accepts; each must be one the type supports. */
@@ -118,7 +138,7 @@ public final class QueryField<T> {
             set.add(op);
         }
         return new QueryField<>(name, sql, type, enumValues, normalizer, filterable, extractor,
-                Collections.unmodifiableSet(set));
+                Collections.unmodifiableSet(set), alternatives);
     }
 
     public String name() {

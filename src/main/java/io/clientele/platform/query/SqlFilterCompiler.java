@@ -109,6 +109,9 @@ public final class SqlFilterCompiler {
                 // Backslash is the escape character (standard_conforming_strings is on since PostgreSQL 9.1).
                 return col + " ILIKE " + bind(likePattern(c.arg())) + " ESCAPE '\\'";
             }
+            if (field.alternatives() != null) {
+                return alternatives(field, c);
+            }
             List<String> ps = new ArrayList<>();
             for (String raw : c.args()) {
                 ps.add(bind(convert(field, raw, c)));
@@ -162,6 +165,27 @@ public final class SqlFilterCompiler {
                     List<String> ps = c.args().stream().map(a -> "CAST(" + bind(a) + " AS text)").toList();
                     return compare(text, text, op, ps);
             }
+        }
+
+        /** Equality over a field whose every filter value stands for several stored values. */
+        private String alternatives(QueryField<?> field, FilterNode.Comparison c) {
+            List<String> ps = new ArrayList<>();
+            for (String raw : c.args()) {
+                List<String> values;
+                try {
+                    values = field.alternatives().apply(raw);
+                } catch (IllegalArgumentException e) {
+                    String reason = e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage();
+                    throw invalidValue(field, raw, c, reason);
+                }
+                values.forEach(v -> ps.add(bind(v)));
+            }
+            String col = field.sql();
+            return switch (c.op()) {
+                case EQ, IN -> compare(col, col, Operator.IN, ps);
+                case NE, OUT -> compare(col, col, Operator.OUT, ps);
+                default -> throw new IllegalStateException("unsupported operator with alternatives: " + c.op());
+            };
         }
 
         /** EQ/NE/range/IN/OUT over an already-prepared left side; {@code col} is used for the NULL check. */

@@ -3,6 +3,7 @@ package io.clientele.platform.security;
 import java.util.Map;
 import java.util.Set;
 
+import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.query.SqlFragment;
 
 /**
@@ -44,6 +45,17 @@ public final class RecordScope {
     public Set<String> owners() {
         return owners;
     }
+
+    /**
+     * The answer to a single read or write of a record that exists but lies outside the caller's scope: the same
+     * 404 as for a missing record (no existence leak), recorded in the audit log as a denial for visibility.
+     */
+    public static ProblemException hidden(String what, Object id) {
+        return ProblemException.notFound(what, id).deniedBecause(VISIBILITY);
+    }
+
+    /** The audit log's reason for a 404 answered by {@link #hidden}. */
+    public static final String VISIBILITY = "visibility";
 
     public boolean permits(String ownerId) {
         return all() || ownerId != null && owners.contains(ownerId);

@@ -27,6 +27,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -73,7 +74,9 @@ public class WebhookDispatcher {
         this.addresses = addresses;
         this.outbox = outbox;
         int timeout = (int) this.config.timeout().toMillis();
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions();
+        this.config.trustCertificates().ifPresent(pem -> options.setTrustOptions(TrustOptions.wrap(trust(pem))));
+        this.http = vertx.createHttpClient(options
                 .setConnectTimeout(timeout)
                 .setIdleTimeout(timeout).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                 // The connection goes to the checked IP address (setServer); SNI and host verification use the
@@ -333,7 +336,65 @@ public class WebhookDispatcher {
     }
 
     private static String describe(Throwable failure) {
+        // The TLS stack wraps the real reason ("Failed to create SSL connection" outside, PKIX inside): look at the
+        // whole chain and put the usual reasons in words in the delivery log.
+        boolean tls = false;
+        StringBuilder chain = new StringBuilder();
+        String innermost = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            tls |= t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException;
+            if (t.getMessage() != null) {
+                chain.append(t.getMessage()).append('\n');
+                innermost = t.getMessage();
+            }
+        }
+        if (tls) {
+            String all = chain.toString();
+            String reason = all.contains("PKIX") || all.contains("certification path")
+                    ? "the receiver's certificate is not trusted"
+                    : all.contains("No subject alternative") || all.contains("doesn't match")
+                            ? "the receiver's certificate does not match its host name"
+                            : "TLS handshake failed";
+            return "TLS: " + reason + (innermost == null ? "" : " (" + innermost + ")");
+        }
         String message = failure.getMessage();
         return message == null ? failure.getClass().getSimpleName() : message;
+    }
+
+    /** The JVM's default trust plus the certificates of {@code pemPath}; fails start-up when the file is unusable. */
+    static javax.net.ssl.TrustManager trust(String pemPath) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            javax.net.ssl.TrustManagerFactory defaults = javax.net.ssl.TrustManagerFactory
+                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((java.security.KeyStore) null);
+            int n = 0;
+            for (javax.net.ssl.TrustManager tm : defaults.getTrustManagers()) {
+                if (tm instanceof javax.net.ssl.X509TrustManager x509) {
+                    for (java.security.cert.X509Certificate c : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("default-" + n++, c);
+                    }
+                }
+            }
+            int added = 0;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(pemPath))) {
+                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in)) {
+                    store.setCertificateEntry("configured-" + added++, c);
+                }
+            }
+            if (added == 0) {
+                throw new IllegalArgumentException("clientele.webhooks.trust-certificates=" + pemPath
+                        + " holds no certificate");
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
+                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers()[0];
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("clientele.webhooks.trust-certificates=" + pemPath
+                    + " cannot be read as PEM certificates: " + e.getMessage(), e);
+        }
     }
 }

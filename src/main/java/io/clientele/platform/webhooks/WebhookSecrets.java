@@ -25,8 +25,18 @@ public class WebhookSecrets {
     }
 
     public String seal(String secret, UUID subscriptionId) {
-        byte[] sealed = cipher.encrypt(secret.getBytes(StandardCharsets.UTF_8), context(subscriptionId));
+        return seal(cipher.activeVersion(), secret, subscriptionId);
+    }
+
+    /** Seals under a given key version (the re-encryption job moves secrets to the active one). */
+    public String seal(int version, String secret, UUID subscriptionId) {
+        byte[] sealed = cipher.encrypt(version, secret.getBytes(StandardCharsets.UTF_8), context(subscriptionId));
         return PREFIX + Base64.getEncoder().encodeToString(sealed);
+    }
+
+    /** The key version a stored secret is sealed with (nothing decrypted). */
+    public static int keyVersion(String stored) {
+        return FieldCipher.keyVersion(Base64.getDecoder().decode(stored.substring(PREFIX.length())));
     }
 
     public String open(String stored, UUID subscriptionId) {

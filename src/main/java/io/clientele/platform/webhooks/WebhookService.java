@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.clientele.platform.audit.Audit;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
@@ -51,10 +52,12 @@ public class WebhookService {
     private final Outbox outbox;
     private final ClienteleConfig.Webhooks config;
     private final WebhookSecrets secrets;
+    private final Audit audit;
     // Per instance, not static: a native image must not freeze a seeded generator at build time.
     private final SecureRandom random = new SecureRandom();
 
-    WebhookService(Outbox outbox, ClienteleConfig config, WebhookSecrets secrets) {
+    WebhookService(Outbox outbox, ClienteleConfig config, WebhookSecrets secrets, Audit audit) {
+        this.audit = audit;
         this.secrets = secrets;
         this.outbox = outbox;
         this.config = config.webhooks();
@@ -203,7 +206,10 @@ public class WebhookService {
                                 "delivery " + d.id + " is still " + d.status + "; only finished deliveries can be"
                                         + " redelivered");
                     }
-                    return Panache.getSession().chain(session -> session.refresh(d)).replaceWith(d);
+                    // No event for a redelivery: the audit entry is recorded here, in its transaction (ADR 0023).
+                    return audit.inTransaction(caller, new Audit.SystemChange(caller.tenantId(), caller.subject(),
+                            "webhook.delivery.redelivered", "webhooks/deliveries/" + d.id, null))
+                            .chain(() -> Panache.getSession()).chain(session -> session.refresh(d)).replaceWith(d);
                 }));
     }
 

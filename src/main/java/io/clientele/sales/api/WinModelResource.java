@@ -51,7 +51,7 @@ public class WinModelResource {
     @PermissionsAllowed("win-model:train")
     public Uni<Response> train(@HeaderParam(Idempotency.HEADER) String key) {
         return callers.current().chain(caller -> idempotency.run(caller, key, "POST /v1/win-model/training", Map.of(),
-                () -> models.train(caller.tenantId())
+                () -> models.train(caller.tenantId(), caller)
                         .map(r -> Response.ok(report(r.status(), r.reason(), r.model())).build())));
     }
 

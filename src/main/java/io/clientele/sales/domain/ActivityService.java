@@ -22,6 +22,7 @@ import io.clientele.platform.outbox.Outbox;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
+import io.clientele.platform.security.RecordScope;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -72,8 +73,11 @@ public class ActivityService {
     public Uni<Activity> get(Caller caller, UUID id) {
         return scopes.scope(caller, SalesScopes.ACTIVITIES).chain(scope -> activities.findActive(caller.tenantId(), id)
                 .map(a -> {
-                    if (a == null || !(scope.permits(a.ownerId) || caller.subject().equals(a.assigneeId))) {
+                    if (a == null) {
                         throw ProblemException.notFound("activity", id);
+                    }
+                    if (!(scope.permits(a.ownerId) || caller.subject().equals(a.assigneeId))) {
+                        throw RecordScope.hidden("activity", id);
                     }
                     return a;
                 }));

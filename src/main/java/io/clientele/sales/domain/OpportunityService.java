@@ -23,6 +23,7 @@ import io.clientele.platform.outbox.Outbox;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
+import io.clientele.platform.security.RecordScope;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -97,8 +98,11 @@ public class OpportunityService {
         return scopes.scope(caller, SalesScopes.OPPORTUNITIES).chain(scope -> opportunities
                 .findActive(caller.tenantId(), id)
                 .chain(o -> {
-                    if (o == null || !scope.permits(o.ownerId)) {
+                    if (o == null) {
                         throw ProblemException.notFound("opportunity", id);
+                    }
+                    if (!scope.permits(o.ownerId)) {
+                        throw RecordScope.hidden("opportunity", id);
                     }
                     return pipelines.findById(o.pipelineId).map(p -> new Loaded(o, p));
                 }));

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.clientele.platform.audit.Audit;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
@@ -50,12 +51,14 @@ public class WinModels {
     private final Pool pool;
     private final ObjectMapper json;
     private final ClienteleConfig config;
+    private final Audit audit;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public record Cached(WinModel model, long version, Instant trainedAt, long checkedAt) {
     }
 
-    WinModels(Pool pool, ObjectMapper json, ClienteleConfig config) {
+    WinModels(Pool pool, ObjectMapper json, ClienteleConfig config, Audit audit) {
+        this.audit = audit;
         this.pool = pool;
         this.json = json;
         this.config = config;
@@ -67,6 +70,11 @@ public class WinModels {
 
     /** Trains now; 409 when another training of the tenant is running (on any replica). */
     public Uni<Report> train(String tenantId) {
+        return train(tenantId, null);
+    }
+
+    /** Trains for {@code caller} (a request) or, when null, as background work; audited in the same transaction. */
+    public Uni<Report> train(String tenantId, io.clientele.platform.security.Caller caller) {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))")
                 .execute(Tuple.of("win-model:" + tenantId)).chain(locked -> {
                     if (!locked.iterator().next().getBoolean(0)) {
@@ -92,6 +100,8 @@ public class WinModels {
                                    model = EXCLUDED.model
                             RETURNING version
                             """).execute(Tuple.of(tenantId, now.atOffset(java.time.ZoneOffset.UTC), write(model)))
+                            .call(() -> audit.inTransaction(conn, caller, java.util.List.of(new Audit.SystemChange(
+                                    tenantId, "system:win-model", "win_model.trained", "win-model", null))))
                             .map(rows -> {
                                 cache.put(tenantId, new Cached(model, rows.iterator().next().getLong(0), now,
                                         System.nanoTime()));

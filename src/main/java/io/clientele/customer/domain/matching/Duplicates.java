@@ -20,6 +20,7 @@ import io.clientele.customer.domain.CustomerService;
 import io.clientele.customer.domain.PostalAddress;
 import org.hibernate.exception.ConstraintViolationException;
 
+import io.clientele.platform.audit.Audit;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
@@ -49,11 +50,14 @@ public class Duplicates {
     private final ClienteleConfig.Duplicates defaults;
     private final ObjectMapper json;
     private final Visibility visibility;
+    private final Audit audit;
 
     private static final TypeReference<List<PostalAddress>> ADDRESSES = new TypeReference<>() {
     };
 
-    Duplicates(CustomerRepository customers, ClienteleConfig config, ObjectMapper json, Visibility visibility) {
+    Duplicates(CustomerRepository customers, ClienteleConfig config, ObjectMapper json, Visibility visibility,
+            Audit audit) {
+        this.audit = audit;
         this.visibility = visibility;
         this.customers = customers;
         this.json = json;
@@ -145,7 +149,10 @@ public class Duplicates {
             s.updatedAt = TenantRecord.now();
             s.updatedBy = caller.subject();
             Uni<DuplicateSettings> saved = found != null ? Uni.createFrom().item(s) : s.persist();
-            return saved.call(() -> io.quarkus.hibernate.reactive.panache.Panache.flush());
+            // No event for settings: the audit entry is recorded here, in the same transaction (ADR 0023).
+            return saved.call(() -> io.quarkus.hibernate.reactive.panache.Panache.flush())
+                    .call(() -> audit.inTransaction(caller, new Audit.SystemChange(caller.tenantId(),
+                            caller.subject(), "settings.duplicates_changed", "settings/duplicates", null)));
         }).onFailure(ConstraintViolationException.class).transform(e -> new ProblemException(
                 ProblemType.PRECONDITION_FAILED, "the settings were changed by another request; read them again"));
     }

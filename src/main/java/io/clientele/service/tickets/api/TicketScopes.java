@@ -5,7 +5,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.org.Teams;
 import io.clientele.platform.query.SqlFragment;
 import io.clientele.platform.security.Caller;
@@ -51,7 +50,7 @@ public class TicketScopes {
     public Uni<Void> checkRead(Caller caller, Ticket ticket) {
         return visibility.scope(caller, RESOURCE).chain(scope -> permits(caller, scope, ticket)).invoke(ok -> {
             if (!ok) {
-                throw ProblemException.notFound("ticket", ticket.id);
+                throw RecordScope.hidden("ticket", ticket.id);
             }
         }).replaceWithVoid();
     }

@@ -1,0 +1,130 @@
+package io.clientele.platform.audit;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.clientele.platform.config.ClienteleConfig;
+import io.clientele.platform.persistence.TenantRecord;
+import io.clientele.platform.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Audit entries written inside the transaction of the write they describe (ADR 0023), so the entry commits
+ * if and only if the write does. A request gets one entry for its whole transaction, with what the HTTP edge
+ * captured ({@link AuditContext}); work without a request (Kafka intake, scheduled jobs, imports) gets one
+ * entry per changed record, with the job's system actor. {@link AuditLog} records what has no transaction.
+ */
+@ApplicationScoped
+public class Audit {
+
+    /** Method of entries written by background work, which has no HTTP method. */
+    public static final String SYSTEM = "SYSTEM";
+
+    /** One change made by background work: who (a system actor, or the user a job acts for), what, where. */
+    public record SystemChange(String tenantId, String actor, String action, String target, String correlationId) {
+    }
+
+    private static final String INSERT = """
+            INSERT INTO audit_log (tenant_id, occurred_at, actor, client_id, action, method, target, status,
+                                   outcome, source_ip, request_id)
+            """;
+
+    private final boolean enabled;
+
+    Audit(ClienteleConfig config) {
+        this.enabled = config.audit().enabled();
+    }
+
+    /**
+     * Records the current request's write in the current Hibernate Reactive transaction, once per request;
+     * outside a request, records {@code change} as a system entry. Must run inside the write's transaction.
+     */
+    public Uni<Void> inTransaction(Caller caller, SystemChange change) {
+        if (!enabled) {
+            return Uni.createFrom().voidItem();
+        }
+        AuditContext ctx = AuditContext.current();
+        if (ctx != null && ctx.recordedInTransaction()) {
+            return Uni.createFrom().voidItem();
+        }
+        Object[] row = ctx != null ? requestRow(caller, ctx) : systemRow(change);
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(INSERT + """
+                    VALUES (CAST(:tenant AS text), :at, CAST(:actor AS text), CAST(:client AS text), :action, :method,
+                            :target, NULL, 'success', CAST(:ip AS text), CAST(:rid AS text))
+                    """);
+            query.setParameter("tenant", row[0]).setParameter("at", row[1]).setParameter("actor", row[2])
+                    .setParameter("client", row[3]).setParameter("action", row[4]).setParameter("method", row[5])
+                    .setParameter("target", row[6]).setParameter("ip", row[7]).setParameter("rid", row[8]);
+            return query.executeUpdate();
+        }).invoke(() -> {
+            if (ctx != null) {
+                ctx.markRecordedInTransaction();
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * The same on a plain SQL connection holding the write's transaction (bulk writers, jobs); a null
+     * {@code caller} always records {@code changes} as system entries.
+     */
+    public Uni<Void> inTransaction(SqlClient connection, Caller caller, List<SystemChange> changes) {
+        if (!enabled || changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // No caller: background work even when called on a request's context.
+        AuditContext ctx = caller == null ? null : AuditContext.current();
+        if (ctx != null && ctx.recordedInTransaction()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Object[]> rows = new ArrayList<>();
+        if (ctx != null) {
+            rows.add(requestRow(caller, ctx));
+        } else {
+            changes.forEach(c -> rows.add(systemRow(c)));
+        }
+        int n = rows.size();
+        Object[][] columns = new Object[9][];
+        columns[0] = new String[n];
+        columns[1] = new OffsetDateTime[n];
+        for (int c = 2; c < 9; c++) {
+            columns[c] = new String[n];
+        }
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 9; c++) {
+                columns[c][i] = rows.get(i)[c];
+            }
+        }
+        return connection.preparedQuery(INSERT + """
+                SELECT t, a, ac, cl, act, m, tg, NULL, 'success', ip, rid
+                  FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS r(t, a, ac, cl, act, m, tg, ip, rid, n)
+                 ORDER BY n
+                """).execute(Tuple.from(columns)).invoke(() -> {
+            if (ctx != null) {
+                ctx.markRecordedInTransaction();
+            }
+        }).replaceWithVoid();
+    }
+
+    private static Object[] requestRow(Caller caller, AuditContext ctx) {
+        return new Object[] { caller.tenantId(), now(), caller.subject(), caller.clientId(), ctx.action(),
+                ctx.method(), ctx.target(), ctx.sourceIp(), ctx.requestId() };
+    }
+
+    private static Object[] systemRow(SystemChange c) {
+        return new Object[] { c.tenantId(), now(), c.actor(), null, c.action(), SYSTEM, c.target(), null,
+                c.correlationId() };
+    }
+
+    private static OffsetDateTime now() {
+        return TenantRecord.now().atOffset(ZoneOffset.UTC);
+    }
+}
