@@ -1,7 +1,9 @@
 package io.clientele.service.sla;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,19 +58,54 @@ public class SlaTracker implements TicketListener {
 
     @Override
     public Uni<Void> created(Ticket t) {
-        return policyFor(t).chain(policy -> {
-            if (policy == null) {
-                return Uni.createFrom().voidItem();
+        return policyFor(t).chain(policy -> start(t, policy));
+    }
+
+    /**
+     * The calls of a bulk write (intake): enabled policies read once per tenant, and the calls that cannot
+     * change a clock skipped (a customer's message on a ticket the same batch created, whose first-response
+     * clock no reply can have stopped yet; new to open); the rest as one by one.
+     */
+    @Override
+    public Uni<Void> batch(List<Call> calls) {
+        Map<String, List<SlaPolicy>> enabled = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Call call : calls) {
+            if (call instanceof Created c) {
+                Ticket t = c.ticket();
+                chain = chain.chain(() -> (enabled.containsKey(t.tenantId)
+                        ? Uni.createFrom().item(enabled.get(t.tenantId))
+                        : policies.enabled(t.tenantId).invoke(list -> enabled.put(t.tenantId, list)))
+                        .chain(list -> start(t, list.stream().filter(p -> p.matches(t.priority, t.type)).findFirst()
+                                .orElse(null))));
+            } else if (call instanceof MessageAdded m && m.fresh() && m.message().direction() == MessageDirection.INBOUND
+                    || call instanceof StatusChanged s && !affectsClocks(s.from(), s.to())) {
+                continue;
+            } else {
+                chain = chain.chain(() -> dispatch(call));
             }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String metric : List.of(FIRST_RESPONSE, RESOLUTION)) {
-                if (policy.target(metric) != null) {
-                    chain = chain.chain(() -> clocks.start(null, t.tenantId, t.id, metric, policy, t.createdAt,
-                            waiting(t.status())).replaceWithVoid());
-                }
+        }
+        return chain;
+    }
+
+    /** Whether moving from {@code from} to {@code to} pauses, resumes or stops clocks (see statusChanged). */
+    static boolean affectsClocks(TicketStatus from, TicketStatus to) {
+        return waiting(to) || (to == TicketStatus.OPEN && waiting(from)) || to == TicketStatus.SOLVED
+                || to == TicketStatus.CLOSED;
+    }
+
+    private Uni<Void> start(Ticket t, SlaPolicy policy) {
+        if (policy == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String metric : List.of(FIRST_RESPONSE, RESOLUTION)) {
+            if (policy.target(metric) != null) {
+                chain = chain.chain(() -> clocks.start(null, t.tenantId, t.id, metric, policy, t.createdAt,
+                        waiting(t.status())).replaceWithVoid());
             }
-            return chain;
-        });
+        }
+        return chain;
     }
 
     @Override
