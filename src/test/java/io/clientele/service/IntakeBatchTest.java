@@ -169,6 +169,20 @@ class IntakeBatchTest {
     }
 
     @Test
+    void aFullBatchOfKnownSendersCompletes() throws Throwable {
+        String tenant = Api.freshTenant().tenant();
+        ingest(List.of(item(tenant, email("<known-0@x>", "known@example.com", "Known 0", "x", null, null))));
+        List<IntakeService.Item> batch = new ArrayList<>();
+        for (int i = 1; i <= 500; i++) {
+            batch.add(item(tenant, email("<known-" + i + "@x>", "known@example.com", "Known " + i, "x", null, null)));
+        }
+        // Nothing in this batch needs a query while deciding: it must not nest 500 calls deep.
+        List<IntakeOutcome> outcomes = ingest(batch);
+        assertEquals(500, outcomes.stream().filter(o -> o.result() == IntakeOutcome.Result.CREATED).count());
+        assertEquals(501, IntakeKafkaTest.tickets(tenant));
+    }
+
+    @Test
     void aBatchIsOneTransaction() throws Throwable {
         String tenant = Api.freshTenant().tenant();
         // PostgreSQL refuses NUL in text: this message fails in the database, after the batch wrote the others.

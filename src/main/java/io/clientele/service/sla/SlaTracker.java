@@ -16,6 +16,7 @@ import io.clientele.service.tickets.Ticket;
 import io.clientele.service.tickets.TicketListener;
 import io.clientele.service.tickets.TicketMessage;
 import io.clientele.service.tickets.TicketStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -69,23 +70,19 @@ public class SlaTracker implements TicketListener {
     @Override
     public Uni<Void> batch(List<Call> calls) {
         Map<String, List<SlaPolicy>> enabled = new HashMap<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Call call : calls) {
-            if (call instanceof Created c) {
-                Ticket t = c.ticket();
-                chain = chain.chain(() -> (enabled.containsKey(t.tenantId)
-                        ? Uni.createFrom().item(enabled.get(t.tenantId))
-                        : policies.enabled(t.tenantId).invoke(list -> enabled.put(t.tenantId, list)))
-                        .chain(list -> start(t, list.stream().filter(p -> p.matches(t.priority, t.type)).findFirst()
-                                .orElse(null))));
-            } else if (call instanceof MessageAdded m && m.fresh() && m.message().direction() == MessageDirection.INBOUND
-                    || call instanceof StatusChanged s && !affectsClocks(s.from(), s.to())) {
-                continue;
-            } else {
-                chain = chain.chain(() -> dispatch(call));
+        List<Call> relevant = calls.stream().filter(call -> !(call instanceof MessageAdded m && m.fresh()
+                && m.message().direction() == MessageDirection.INBOUND
+                || call instanceof StatusChanged s && !affectsClocks(s.from(), s.to()))).toList();
+        return Multi.createFrom().iterable(relevant).onItem().transformToUniAndConcatenate(call -> {
+            if (!(call instanceof Created)) {
+                return dispatch(call);
             }
-        }
-        return chain;
+            Ticket t = call.ticket();
+            return (enabled.containsKey(t.tenantId) ? Uni.createFrom().item(enabled.get(t.tenantId))
+                    : policies.enabled(t.tenantId).invoke(list -> enabled.put(t.tenantId, list)))
+                    .chain(list -> start(t, list.stream().filter(p -> p.matches(t.priority, t.type)).findFirst()
+                            .orElse(null)));
+        }).collect().last().replaceWithVoid();
     }
 
     /** Whether moving from {@code from} to {@code to} pauses, resumes or stops clocks (see statusChanged). */
