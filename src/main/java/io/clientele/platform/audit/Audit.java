@@ -7,13 +7,16 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.clientele.platform.config.ClienteleConfig;
+import io.clientele.platform.persistence.SqlStatement;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
+
 
 /**
  * Audit entries written inside the transaction of the write they describe (ADR 0023), so the entry commits
@@ -76,13 +79,34 @@ public class Audit {
      * {@code caller} always records {@code changes} as system entries.
      */
     public Uni<Void> inTransaction(SqlClient connection, Caller caller, List<SystemChange> changes) {
+        Bulk bulk = bulk(caller, changes);
+        return bulk == null ? Uni.createFrom().voidItem() : bulk.statement().execute(connection).invoke(bulk::done);
+    }
+
+    /** The same in the transaction of a Hibernate Reactive session (bulk writers that also write entities). */
+    public Uni<Void> inTransaction(Mutiny.Session session, Caller caller, List<SystemChange> changes) {
+        Bulk bulk = bulk(caller, changes);
+        return bulk == null ? Uni.createFrom().voidItem()
+                : bulk.statement().execute(session).invoke(bulk::done).replaceWithVoid();
+    }
+
+    private record Bulk(SqlStatement statement, AuditContext ctx) {
+        void done() {
+            if (ctx != null) {
+                ctx.markRecordedInTransaction();
+            }
+        }
+    }
+
+    // The one statement of a bulk write's entries, or null when there is nothing to record.
+    private Bulk bulk(Caller caller, List<SystemChange> changes) {
         if (!enabled || changes.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         // No caller: background work even when called on a request's context.
         AuditContext ctx = caller == null ? null : AuditContext.current();
         if (ctx != null && ctx.recordedInTransaction()) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         List<Object[]> rows = new ArrayList<>();
         if (ctx != null) {
@@ -91,7 +115,7 @@ public class Audit {
             changes.forEach(c -> rows.add(systemRow(c)));
         }
         int n = rows.size();
-        Object[][] columns = new Object[9][];
+        Object[] columns = new Object[9];
         columns[0] = new String[n];
         columns[1] = new OffsetDateTime[n];
         for (int c = 2; c < 9; c++) {
@@ -99,19 +123,15 @@ public class Audit {
         }
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < 9; c++) {
-                columns[c][i] = rows.get(i)[c];
+                ((Object[]) columns[c])[i] = rows.get(i)[c];
             }
         }
-        return connection.preparedQuery(INSERT + """
+        return new Bulk(new SqlStatement(INSERT + """
                 SELECT t, a, ac, cl, act, m, tg, NULL, 'success', ip, rid
                   FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
                               $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS r(t, a, ac, cl, act, m, tg, ip, rid, n)
                  ORDER BY n
-                """).execute(Tuple.from(columns)).invoke(() -> {
-            if (ctx != null) {
-                ctx.markRecordedInTransaction();
-            }
-        }).replaceWithVoid();
+                """, columns), ctx);
     }
 
     private static Object[] requestRow(Caller caller, AuditContext ctx) {

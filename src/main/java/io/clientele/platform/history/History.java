@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,12 +20,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.clientele.platform.query.SqlFragment;
+import io.clientele.platform.persistence.SqlStatement;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The change history every module writes through: one entry per change with the field-level diff,
@@ -135,14 +137,29 @@ public class History {
         return recordAll(connection, batch(rows));
     }
 
+    /** Records many changes with one statement in the transaction of {@code session} (see {@link #recordAll}). */
+    public Uni<Void> recordAll(Mutiny.Session session, List<Row> rows) {
+        return rows.isEmpty() ? Uni.createFrom().voidItem() : insert(rows).execute(session).replaceWithVoid();
+    }
+
     /**
-     * The parameters of {@link #recordAll(SqlConnection, Batch)} for {@code rows}: serialises every entry, so bulk
+     * The statement of {@link #recordAll(SqlConnection, Batch)} for {@code rows}: serialises every entry, so bulk
      * writers build it on a worker thread rather than on the event loop that sends the statement.
      */
     public Batch batch(List<Row> rows) {
-        if (rows.isEmpty()) {
-            return new Batch(null);
-        }
+        return new Batch(rows.isEmpty() ? null : insert(rows));
+    }
+
+    /** Serialised history rows, ready to insert with one statement ({@code null} when there are none). */
+    public record Batch(SqlStatement statement) {
+    }
+
+    /** Inserts a {@link #batch}, inside the caller's transaction on {@code connection}. */
+    public Uni<Void> recordAll(SqlConnection connection, Batch batch) {
+        return batch.statement() == null ? Uni.createFrom().voidItem() : batch.statement().execute(connection);
+    }
+
+    private SqlStatement insert(List<Row> rows) {
         int n = rows.size();
         String[] tenants = new String[n];
         String[] types = new String[n];
@@ -173,20 +190,7 @@ public class History {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("history entry is not serialisable", e);
         }
-        return new Batch(Tuple.from(new Object[] { tenants, types, ids, versions, operations, sources, actors,
-                clients, correlations, times, entries }));
-    }
-
-    /** Serialised history rows, ready to insert with one statement. */
-    public record Batch(Tuple params) {
-    }
-
-    /** Inserts a {@link #batch}, inside the caller's transaction on {@code connection}. */
-    public Uni<Void> recordAll(SqlConnection connection, Batch batch) {
-        if (batch.params() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return connection.preparedQuery("""
+        return new SqlStatement("""
                 INSERT INTO change_history (tenant_id, entity_type, entity_id, version, operation, source, actor,
                                             client_id, correlation_id, occurred_at, entry)
                 SELECT t, et, id, v, op, src, a, cl, co, at, e::jsonb
@@ -194,7 +198,8 @@ public class History {
                               $8::text[], $9::text[], $10::timestamptz[], $11::text[])
                        WITH ORDINALITY AS r(t, et, id, v, op, src, a, cl, co, at, e, n)
                  ORDER BY n
-                """).execute(batch.params()).replaceWithVoid();
+                """, new Object[] { tenants, types, ids, versions, operations, sources, actors, clients,
+                correlations, times, entries });
     }
 
     /** Entries of one record, newest first, after the keyset condition {@code where}. */

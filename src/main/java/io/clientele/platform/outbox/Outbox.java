@@ -9,17 +9,19 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.clientele.platform.audit.Audit;
+import io.clientele.platform.persistence.SqlStatement;
 import io.clientele.platform.persistence.TenantRecord;
 import io.clientele.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Records domain events in the current transaction; {@link OutboxRelay} publishes them. */
 @ApplicationScoped
@@ -78,9 +80,17 @@ public class Outbox {
      * first, so their row locks are held before the sequence numbers are drawn (see {@link #record}).
      */
     public Uni<Void> recordAll(SqlConnection connection, List<Row> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
+        return rows.isEmpty() ? Uni.createFrom().voidItem() : insert(rows).execute(connection)
+                .chain(() -> audit.inTransaction(connection, callerOf(rows.get(0)), changes(rows)));
+    }
+
+    /** Records many events with one statement in the transaction of {@code session} (see {@link #recordAll}). */
+    public Uni<Void> recordAll(Mutiny.Session session, List<Row> rows) {
+        return rows.isEmpty() ? Uni.createFrom().voidItem() : insert(rows).execute(session)
+                .chain(() -> audit.inTransaction(session, callerOf(rows.get(0)), changes(rows)));
+    }
+
+    private SqlStatement insert(List<Row> rows) {
         int n = rows.size();
         UUID[] ids = new UUID[n];
         String[] tenants = new String[n];
@@ -109,7 +119,7 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event data is not serialisable", e);
         }
-        return connection.preparedQuery("""
+        return new SqlStatement("""
                 INSERT INTO outbox_event (id, tenant_id, topic, aggregate_type, aggregate_id, event_type,
                                           occurred_at, actor, correlation_id, data)
                 SELECT id, t, tp, at, ai, et, oc, a, co, d::jsonb
@@ -117,14 +127,16 @@ public class Outbox {
                               $7::timestamptz[], $8::text[], $9::text[], $10::text[])
                        WITH ORDINALITY AS r(id, t, tp, at, ai, et, oc, a, co, d, n)
                  ORDER BY n
-                """).execute(Tuple.from(new Object[] { ids, tenants, topics, aggregateTypes, aggregateIds, types,
-                times, actors, correlations, data }))
-                .chain(() -> audit.inTransaction(connection, callerOf(rows.get(0)),
-                        rows.stream().map(Outbox::change).toList()));
+                """, new Object[] { ids, tenants, topics, aggregateTypes, aggregateIds, types, times, actors,
+                correlations, data });
     }
 
     // Bulk rows of one request share its caller; the request entry needs only tenant and actor from it.
     private static Caller callerOf(Row r) {
         return new Caller(r.tenantId(), r.actor(), null, java.util.Set.of());
+    }
+
+    private static List<Audit.SystemChange> changes(List<Row> rows) {
+        return rows.stream().map(Outbox::change).toList();
     }
 }

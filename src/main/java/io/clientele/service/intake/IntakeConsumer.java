@@ -47,10 +47,12 @@ public class IntakeConsumer {
     private final MutinyEmitter<String> deadLetters;
     private final Pool pool;
     private final ClienteleConfig config;
+    private final IntakeTimings timings;
 
     IntakeConsumer(IntakeService intake, ObjectMapper json,
             @Channel("intake-dead-letters") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-            MutinyEmitter<String> deadLetters, Pool pool, ClienteleConfig config) {
+            MutinyEmitter<String> deadLetters, Pool pool, ClienteleConfig config, IntakeTimings timings) {
+        this.timings = timings;
         this.intake = intake;
         this.json = json;
         this.deadLetters = deadLetters;
@@ -93,6 +95,7 @@ public class IntakeConsumer {
 
     Uni<Void> consume(TicketChannel channel, KafkaRecordBatch<String, String> batch) {
         Context context = Vertx.currentContext();
+        long start = System.nanoTime();
         List<Pending> pending = new ArrayList<>();
         Uni<Void> rejected = Uni.createFrom().voidItem();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
@@ -104,8 +107,10 @@ public class IntakeConsumer {
                 rejected = rejected.chain(() -> deadLetter(context, record, reason(e), e));
             }
         }
+        long parsed = System.nanoTime();
         Uni<Void> processed = pending.isEmpty() ? Uni.createFrom().voidItem()
                 : intake.ingestAll(pending.stream().map(Pending::item).toList()).replaceWithVoid()
+                        .invoke(() -> timings.consumed(parsed - start, System.nanoTime() - parsed))
                         .onFailure().recoverWithUni(failure -> {
                             // One bad record must not hold back the others: retry them one at a time.
                             LOG.debugf("intake batch of %d failed (%s); processing one by one", pending.size(),

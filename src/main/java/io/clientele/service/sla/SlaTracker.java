@@ -1,7 +1,9 @@
 package io.clientele.service.sla;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -16,6 +18,7 @@ import io.clientele.service.tickets.Ticket;
 import io.clientele.service.tickets.TicketListener;
 import io.clientele.service.tickets.TicketMessage;
 import io.clientele.service.tickets.TicketStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -58,19 +61,51 @@ public class SlaTracker implements TicketListener {
 
     @Override
     public Uni<Void> created(Ticket t) {
-        return policyFor(t).chain(policy -> {
-            if (policy == null) {
-                return Uni.createFrom().voidItem();
+        return policyFor(t).chain(policy -> start(t, policy));
+    }
+
+    /**
+     * The calls of a bulk write (intake): enabled policies read once per tenant, and the calls that cannot
+     * change a clock skipped (a customer's message on a ticket the same batch created, whose first-response
+     * clock no reply can have stopped yet; new to open); the rest as one by one.
+     */
+    @Override
+    public Uni<Void> batch(List<Call> calls) {
+        Map<String, List<SlaPolicy>> enabled = new HashMap<>();
+        List<Call> relevant = calls.stream().filter(call -> !(call instanceof MessageAdded m && m.fresh()
+                && m.message().direction() == MessageDirection.INBOUND
+                || call instanceof StatusChanged s && !affectsClocks(s.from(), s.to()))).toList();
+        return Multi.createFrom().iterable(relevant).onItem().transformToUniAndConcatenate(call -> {
+            if (!(call instanceof Created)) {
+                return dispatch(call);
             }
-            Uni<Void> chain = clocks.apply(t.tenantId, t.id, policy, t.createdAt);
-            for (String metric : List.of(FIRST_RESPONSE, RESOLUTION)) {
-                if (policy.target(metric) != null) {
-                    chain = chain.chain(() -> clocks.start(null, t.tenantId, t.id, metric, policy, t.createdAt,
-                            waiting(t.status())).replaceWithVoid());
-                }
+            Ticket t = call.ticket();
+            return (enabled.containsKey(t.tenantId) ? Uni.createFrom().item(enabled.get(t.tenantId))
+                    : policies.enabled(t.tenantId).invoke(list -> enabled.put(t.tenantId, list)))
+                    .chain(list -> start(t, list.stream().filter(p -> p.matches(t.priority, t.type)).findFirst()
+                            .orElse(null)));
+        }).collect().last().replaceWithVoid();
+    }
+
+    /** Whether moving from {@code from} to {@code to} pauses, resumes or stops clocks (see statusChanged). */
+    static boolean affectsClocks(TicketStatus from, TicketStatus to) {
+        return waiting(to) || (to == TicketStatus.OPEN && waiting(from)) || to == TicketStatus.SOLVED
+                || to == TicketStatus.CLOSED || from == TicketStatus.SOLVED; // a reopen starts a new cycle
+    }
+
+    private Uni<Void> start(Ticket t, SlaPolicy policy) {
+        if (policy == null) {
+            return Uni.createFrom().voidItem();
+        }
+        // The policy in force since creation first (ADR 0024), then its clocks.
+        Uni<Void> chain = clocks.apply(t.tenantId, t.id, policy, t.createdAt);
+        for (String metric : List.of(FIRST_RESPONSE, RESOLUTION)) {
+            if (policy.target(metric) != null) {
+                chain = chain.chain(() -> clocks.start(null, t.tenantId, t.id, metric, policy, t.createdAt,
+                        waiting(t.status())).replaceWithVoid());
             }
-            return chain;
-        });
+        }
+        return chain;
     }
 
     @Override

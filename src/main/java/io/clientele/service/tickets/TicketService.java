@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.clientele.customer.domain.CustomerRepository;
 import io.clientele.platform.errors.FieldError;
 import io.clientele.platform.errors.ProblemException;
@@ -46,47 +48,58 @@ public class TicketService {
     private final Outbox outbox;
     private final History history;
     private final Instance<TicketListener> listeners;
+    private final ObjectMapper json;
 
     TicketService(TicketRepository tickets, CustomerRepository customers, Outbox outbox, History history,
-            @Any Instance<TicketListener> listeners) {
+            @Any Instance<TicketListener> listeners, ObjectMapper json) {
         this.tickets = tickets;
         this.customers = customers;
         this.outbox = outbox;
         this.history = history;
         this.listeners = listeners;
+        this.json = json;
+    }
+
+    /** A bulk write of new tickets, for one transaction (see {@link TicketBatch}). */
+    public TicketBatch batch() {
+        return new TicketBatch(history, outbox, json, listeners);
     }
 
     /** Creates a ticket (status new unless the draft says otherwise), with its first message when given. */
     @WithTransaction
     public Uni<Ticket> create(Caller caller, String requestId, ChangeSource source, TicketDraft draft,
             NewMessage first) {
-        return checkCustomer(caller, draft.customerId()).chain(() -> {
-            Ticket t = new Ticket();
-            t.initialise(caller.tenantId());
-            t.type = draft.type().apiName();
-            t.channel = draft.channel().apiName();
-            t.priority = draft.priority().apiName();
-            t.status = TicketStatus.NEW.apiName();
-            t.subject = draft.subject();
-            t.customerId = draft.customerId();
-            t.assigneeId = draft.assigneeId();
-            t.teamId = draft.teamId();
-            t.tags = draft.tags().toArray(String[]::new);
-            t.attributes = new LinkedHashMap<>(draft.attributes());
-            if (t.assigneeId != null || t.teamId != null) {
-                t.assignment = manualAssignment(caller);
-            }
-            t.createdBy = caller.subject();
-            t.updatedBy = caller.subject();
-            return tickets.persist(t);
-        }).call(t -> {
-            TicketView view = TicketView.of(t);
-            return history.record(caller, requestId, source, ENTITY, t.id, t.version, "create", null, view)
-                    .chain(() -> outbox.record(caller, requestId, event(t, "ticket.created", Map.of("ticket", view))))
-                    .chain(() -> each(l -> l.created(t)));
-        }).call(t -> first == null ? Uni.createFrom().voidItem() : append(caller, requestId, t, first))
+        return checkCustomer(caller, draft.customerId()).chain(() -> tickets.persist(newTicket(caller, draft)))
+                .call(t -> {
+                    TicketView view = TicketView.of(t);
+                    return history.record(caller, requestId, source, ENTITY, t.id, t.version, "create", null, view)
+                            .chain(() -> outbox.record(caller, requestId, event(t, "ticket.created", createdData(view))))
+                            .chain(() -> each(l -> l.created(t)));
+                }).call(t -> first == null ? Uni.createFrom().voidItem() : append(caller, requestId, t, first))
                 .call(t -> draft.status() == null || draft.status() == TicketStatus.NEW ? Uni.createFrom().voidItem()
                         : transition(caller, requestId, source, t, draft.status()));
+    }
+
+    /** A new ticket (status new) as {@link #create} persists it; the bulk path ({@link TicketBatch}) shares it. */
+    static Ticket newTicket(Caller caller, TicketDraft draft) {
+        Ticket t = new Ticket();
+        t.initialise(caller.tenantId());
+        t.type = draft.type().apiName();
+        t.channel = draft.channel().apiName();
+        t.priority = draft.priority().apiName();
+        t.status = TicketStatus.NEW.apiName();
+        t.subject = draft.subject();
+        t.customerId = draft.customerId();
+        t.assigneeId = draft.assigneeId();
+        t.teamId = draft.teamId();
+        t.tags = draft.tags().toArray(String[]::new);
+        t.attributes = new LinkedHashMap<>(draft.attributes());
+        if (t.assigneeId != null || t.teamId != null) {
+            t.assignment = manualAssignment(caller);
+        }
+        t.createdBy = caller.subject();
+        t.updatedBy = caller.subject();
+        return t;
     }
 
     /** Applies {@code change} to the current ticket; a status change must be a valid transition (409). */
@@ -144,23 +157,29 @@ public class TicketService {
     public Uni<Ticket> assign(Caller caller, String requestId, ChangeSource source, Ticket t, UUID teamId,
             String assigneeId, Map<String, Object> why) {
         TicketView before = TicketView.of(t);
-        t.teamId = teamId;
-        t.assigneeId = assigneeId;
-        t.assignment = why;
-        List<String> changed = new ArrayList<>();
-        if (!Objects.equals(before.teamId(), teamId == null ? null : teamId.toString())) {
-            changed.add("teamId");
-        }
-        if (!Objects.equals(before.assigneeId(), assigneeId)) {
-            changed.add("assigneeId");
-        }
-        changed.add("assignment");
+        List<String> changed = setAssignment(t, teamId, assigneeId, why);
         return written(caller, requestId, source, t, before, null, changed)
                 .chain(() -> announceAssigned(caller, requestId, t))
                 .chain(() -> assigneeId != null && t.status() == TicketStatus.NEW
                         ? transition(caller, requestId, source, t, TicketStatus.OPEN)
                         : Uni.createFrom().voidItem())
                 .replaceWith(t);
+    }
+
+    /** Sets the assignment of {@code t}; the fields that changed. */
+    static List<String> setAssignment(Ticket t, UUID teamId, String assigneeId, Map<String, Object> why) {
+        List<String> changed = new ArrayList<>();
+        if (!Objects.equals(t.teamId, teamId)) {
+            changed.add("teamId");
+        }
+        if (!Objects.equals(t.assigneeId, assigneeId)) {
+            changed.add("assigneeId");
+        }
+        changed.add("assignment");
+        t.teamId = teamId;
+        t.assigneeId = assigneeId;
+        t.assignment = why;
+        return changed;
     }
 
     /** Appends a message to the thread of ticket {@code id}. */
@@ -174,6 +193,18 @@ public class TicketService {
      * solved ticket reopens it; closed tickets take no more messages (409).
      */
     public Uni<TicketMessage> append(Caller caller, String requestId, Ticket t, NewMessage in) {
+        TicketMessage m = newMessage(caller, t, in);
+        boolean reopen = reopens(t, in);
+        return tickets.persistMessage(m)
+                .chain(() -> outbox.record(caller, requestId, event(t, "ticket.message_added", messageData(t, m))))
+                .chain(() -> each(l -> l.messageAdded(t, m)))
+                .chain(() -> reopen ? transition(caller, requestId, ChangeSource.SYSTEM, t, TicketStatus.OPEN)
+                        : Uni.createFrom().voidItem())
+                .replaceWith(m);
+    }
+
+    /** A message for {@code t}, which now shows it as its last; 409 for a closed ticket. */
+    static TicketMessage newMessage(Caller caller, Ticket t, NewMessage in) {
         if (t.status() == TicketStatus.CLOSED) {
             throw new ProblemException(ProblemType.CONFLICT, "ticket " + t.id + " is closed and takes no messages");
         }
@@ -189,20 +220,18 @@ public class TicketService {
         m.attachments = new Attachments(in.attachments() == null ? List.of() : List.copyOf(in.attachments()));
         t.lastMessageAt = m.createdAt;
         t.touch();
-        boolean reopen = in.direction() == MessageDirection.INBOUND
-                && (t.status() == TicketStatus.PENDING || t.status() == TicketStatus.SOLVED);
-        return tickets.persistMessage(m)
-                .chain(() -> outbox.record(caller, requestId, event(t, "ticket.message_added",
-                        Map.of("ticketId", t.id.toString(), "message", TicketView.Message.of(m)))))
-                .chain(() -> each(l -> l.messageAdded(t, m)))
-                .chain(() -> reopen ? transition(caller, requestId, ChangeSource.SYSTEM, t, TicketStatus.OPEN)
-                        : Uni.createFrom().voidItem())
-                .replaceWith(m);
+        return m;
     }
 
-    private Uni<Void> transition(Caller caller, String requestId, ChangeSource source, Ticket t, TicketStatus to) {
+    /** A customer writing to a pending or solved ticket reopens it. */
+    static boolean reopens(Ticket t, NewMessage in) {
+        return in.direction() == MessageDirection.INBOUND
+                && (t.status() == TicketStatus.PENDING || t.status() == TicketStatus.SOLVED);
+    }
+
+    /** Moves {@code t} to {@code to} in memory; the status it had. */
+    static TicketStatus setStatus(Ticket t, TicketStatus to) {
         TicketStatus from = t.status();
-        TicketView before = TicketView.of(t);
         t.status = to.apiName();
         if (to == TicketStatus.SOLVED) {
             t.solvedAt = TenantRecord.now();
@@ -212,19 +241,40 @@ public class TicketService {
         if (to == TicketStatus.CLOSED) {
             t.closedAt = TenantRecord.now();
         }
-        return written(caller, requestId, source, t, before, null, List.of("status"))
-                .chain(() -> outbox.record(caller, requestId, event(t, "ticket.status_changed",
-                        Map.of("ticket", TicketView.of(t), "from", from.apiName(), "to", to.apiName()))))
-                .chain(() -> each(l -> l.statusChanged(t, from, to)));
+        return from;
     }
 
-    private Uni<Void> announceAssigned(Caller caller, String requestId, Ticket t) {
+    static Map<String, Object> createdData(TicketView view) {
+        return Map.of("ticket", view);
+    }
+
+    static Map<String, Object> messageData(Ticket t, TicketMessage m) {
+        return Map.of("ticketId", t.id.toString(), "message", TicketView.Message.of(m));
+    }
+
+    static Map<String, Object> statusData(Ticket t, TicketStatus from, TicketStatus to) {
+        return Map.of("ticket", TicketView.of(t), "from", from.apiName(), "to", to.apiName());
+    }
+
+    static Map<String, Object> assignedData(Ticket t) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("ticket", TicketView.of(t));
         if (t.assignment != null) {
             data.put("assignment", t.assignment);
         }
-        return outbox.record(caller, requestId, event(t, "ticket.assigned", data))
+        return data;
+    }
+
+    private Uni<Void> transition(Caller caller, String requestId, ChangeSource source, Ticket t, TicketStatus to) {
+        TicketView before = TicketView.of(t);
+        TicketStatus from = setStatus(t, to);
+        return written(caller, requestId, source, t, before, null, List.of("status"))
+                .chain(() -> outbox.record(caller, requestId, event(t, "ticket.status_changed", statusData(t, from, to))))
+                .chain(() -> each(l -> l.statusChanged(t, from, to)));
+    }
+
+    private Uni<Void> announceAssigned(Caller caller, String requestId, Ticket t) {
+        return outbox.record(caller, requestId, event(t, "ticket.assigned", assignedData(t)))
                 .chain(() -> each(l -> l.assigned(t)));
     }
 
@@ -264,7 +314,7 @@ public class TicketService {
         return next;
     }
 
-    private static Map<String, Object> manualAssignment(Caller caller) {
+    static Map<String, Object> manualAssignment(Caller caller) {
         Map<String, Object> why = new LinkedHashMap<>();
         why.put("method", "manual");
         why.put("reason", "set by " + caller.subject());
@@ -339,7 +389,7 @@ public class TicketService {
                 .with("field", "status");
     }
 
-    private static DomainEvent event(Ticket t, String type, Object data) {
+    static DomainEvent event(Ticket t, String type, Object data) {
         return new DomainEvent(TOPIC, "tickets", t.id.toString(), type, data);
     }
 }
