@@ -31,7 +31,9 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/clientele-bench-match.XXXXXX")
 STACK_PID=""
 trap 'stop_local_stack; rm -rf "$SCRATCH"' EXIT
 
-[[ $MODE == local ]] && { ensure_tool rsync rsync; start_local_stack; }
+# The common-key estimate (CommonMatchKeys) is checked every 30 s, so it follows the COPY load quickly.
+[[ $MODE == local ]] && { ensure_tool rsync rsync
+    start_local_stack -Dclientele.local.app.clientele.duplicates.common-keys-refresh=30s; }
 wait_ready
 CODE_DIR=$([[ $MODE == local ]] && echo "$BENCH_BUILD_DIR" || echo "$REPO_DIR")
 CP=$(cd "$CODE_DIR" && ./mvnw -q -B $MVN_ARGS dependency:build-classpath -Dmdep.includeScope=test \
