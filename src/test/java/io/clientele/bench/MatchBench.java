@@ -118,6 +118,7 @@ public final class MatchBench {
     private final ObjectMapper json = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
+        // args[3]: a bearer token, or "tokenUrl clientId secret" to fetch a fresh one after the (long) load.
         new MatchBench().run(args[0], args[1], args[2], args[3], args[4], Integer.parseInt(args[5]),
                 Integer.parseInt(args[6]));
     }
@@ -153,6 +154,11 @@ public final class MatchBench {
         System.out.printf(Locale.ROOT, "loaded %d customers (%d labelled) in %.1f s%n", total, labelled,
                 (System.nanoTime() - loadStart) / 1e9);
         awaitCommonKeys(jdbcUrl, user, tenant);
+        // Loading a million rows outlasts a token's lifetime: fetch the token now when given the means.
+        String[] credentials = token.split(" ");
+        if (credentials.length == 3) {
+            token = fetchToken(credentials[0], credentials[1], credentials[2]);
+        }
 
         List<Query> work = new ArrayList<>();
         for (int q = 0; q < queries; q++) {
@@ -417,6 +423,14 @@ public final class MatchBench {
     /** A text[] literal for COPY; the values (keys, emails, E.164 numbers) hold no quotes or backslashes. */
     private static String array(List<String> values) {
         return "{" + String.join(",", values.stream().map(v -> "\"" + v + "\"").toList()) + "}";
+    }
+
+    private static String fetchToken(String url, String clientId, String secret) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + clientId
+                        + "&client_secret=" + secret)).build(), HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(r.body()).get("access_token").asText();
     }
 
     /**

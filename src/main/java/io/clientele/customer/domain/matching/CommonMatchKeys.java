@@ -93,6 +93,11 @@ public class CommonMatchKeys {
      * turns (advisory lock); one that finds the lock taken does nothing.
      */
     public Uni<Integer> estimate(int cap) {
+        return estimate(cap, sample);
+    }
+
+    /** As above, sampling about {@code sampleRows} customers. */
+    public Uni<Integer> estimate(int cap, int sampleRows) {
         return pool.withTransaction(conn -> conn
                 .query("SELECT pg_try_advisory_xact_lock(hashtext('customer_match_common_key')),"
                         + " (SELECT reltuples FROM pg_class WHERE oid = CAST('customer' AS regclass))")
@@ -103,7 +108,7 @@ public class CommonMatchKeys {
                     }
                     double rows0 = r.getDouble(1);
                     // Never analysed (reltuples -1) or small: read everything, the counts are then exact.
-                    double percent = rows0 <= sample ? 100 : Math.max(0.01, 100.0 * sample / rows0);
+                    double percent = rows0 <= sampleRows ? 100 : Math.max(0.01, 100.0 * sampleRows / rows0);
                     return replace(conn, percent, cap);
                 }));
     }
@@ -112,10 +117,10 @@ public class CommonMatchKeys {
         // Both numbers are ours (config and pg_class), written as literals: TABLESAMPLE takes a real, not a parameter
         // the client would bind as numeric.
         String p = String.format(Locale.ROOT, "%.4f", percent);
-        String sampled = percent >= 100 ? "customer" : "customer TABLESAMPLE BERNOULLI (" + p + ")";
+        String sampled = percent >= 100 ? "customer c" : "customer c TABLESAMPLE BERNOULLI (" + p + ")";
         // A key counts as common when its sampled count, scaled up, exceeds the cap.
         String insert = "INSERT INTO customer_match_common_key (tenant_id, key, estimated, refreshed_at)"
-                + " SELECT c.tenant_id, k, round(count(*) * 100.0 / " + p + "), now() FROM " + sampled + " c,"
+                + " SELECT c.tenant_id, k, round(count(*) * 100.0 / " + p + "), now() FROM " + sampled + ","
                 + " unnest(c.match_keys) k WHERE c.deleted_at IS NULL GROUP BY 1, 2"
                 + " HAVING count(*) * 100.0 / " + p + " > " + cap;
         return conn.query("DELETE FROM customer_match_common_key").execute()
