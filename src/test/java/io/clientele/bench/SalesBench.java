@@ -33,6 +33,10 @@ public final class SalesBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("score-in-process")) { // jdbc-url user tenant: only the in-process scoring figure
+            scoreInProcess(args[1], args[2], args[3]);
+            return;
+        }
         String jdbc = args[0];
         String user = args[1];
         String base = args[2];
@@ -106,7 +110,12 @@ public final class SalesBench {
             ps.setString(1, tenant);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                model = JSON.readValue(rs.getString(1), io.clientele.sales.scoring.WinModel.class);
+                String text = rs.getString(1);
+                // The service stores the model as a JSON string inside the jsonb column: unwrap it.
+                if (text.startsWith("\"")) {
+                    text = JSON.readValue(text, String.class);
+                }
+                model = JSON.readValue(text, io.clientele.sales.scoring.WinModel.class);
             }
         }
         Random random = new Random(11);
