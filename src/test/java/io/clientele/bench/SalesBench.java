@@ -33,6 +33,10 @@ public final class SalesBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("score-in-process")) { // jdbc-url user tenant: only the in-process scoring figure
+            scoreInProcess(args[1], args[2], args[3]);
+            return;
+        }
         String jdbc = args[0];
         String user = args[1];
         String base = args[2];
@@ -70,6 +74,12 @@ public final class SalesBench {
         measure("funnel (all " + total + ")", base, token, List.of(funnel), queries / 10, queries);
         measure("funnel (one owner, one year)", base, token,
                 List.of(funnel + "?ownerId=owner-3&from=2026-01-01"), queries / 10, queries);
+        // Not month-aligned: whole months from the summary, the partial edge months from the rows (ADR 0022).
+        measure("funnel (period with partial months)", base, token,
+                List.of(funnel + "?from=2025-12-16T12:00:00Z&to=2026-10-10T00:00:00Z"), queries / 10, queries);
+        // A tag filter reads the opportunities (the summary has no tags).
+        measure("funnel (tag filter, rows)", base, token, List.of(funnel + "?tag=vip"), queries / 20,
+                queries / 4);
 
         token = token(tokenUrl, clientId, secret);
         long t0 = System.nanoTime();
@@ -86,6 +96,48 @@ public final class SalesBench {
             scorePaths.add("/v1/opportunities/" + open.get(i) + "/win-probability");
         }
         measure("score", base, token, scorePaths, queries / 10, queries);
+        scoreInProcess(jdbc, user, tenant);
+    }
+
+    /**
+     * The score computation alone, in this JVM: the tenant's stored model deserialised once (as the service
+     * caches it), then probability and top factors for varied feature vectors.
+     */
+    private static void scoreInProcess(String jdbc, String user, String tenant) throws Exception {
+        io.clientele.sales.scoring.WinModel model;
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(jdbc, user, "postgres");
+                java.sql.PreparedStatement ps = db.prepareStatement("SELECT model::text FROM win_model WHERE tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String text = rs.getString(1);
+                // The service stores the model as a JSON string inside the jsonb column: unwrap it.
+                if (text.startsWith("\"")) {
+                    text = JSON.readValue(text, String.class);
+                }
+                model = JSON.readValue(text, io.clientele.sales.scoring.WinModel.class);
+            }
+        }
+        Random random = new Random(11);
+        int n = 200_000;
+        double[] us = new double[n];
+        double sink = 0;
+        for (int i = -20_000; i < n; i++) {
+            var f = new io.clientele.sales.scoring.WinFeatures(
+                    model.stageIds().get(random.nextInt(model.stageIds().size())), random.nextDouble(),
+                    random.nextInt(400), java.math.BigDecimal.valueOf(Math.exp(7 + 2 * random.nextDouble())),
+                    random.nextInt(8), random.nextInt(60), model.sources().get(random.nextInt(model.sources().size())),
+                    "owner-" + random.nextInt(20));
+            long t = System.nanoTime();
+            sink += io.clientele.sales.scoring.Trainer.probability(model, f);
+            sink += io.clientele.sales.scoring.Trainer.factors(model, f, 5).size();
+            if (i >= 0) {
+                us[i] = (System.nanoTime() - t) / 1e3;
+            }
+        }
+        Arrays.sort(us);
+        System.out.printf(Locale.ROOT, "score in process (probability + 5 factors, model cached): n %d p50 %.1f us"
+                + " p99 %.1f us max %.1f us (checksum %.0f)%n", n, us[n / 2], us[(int) (n * 0.99)], us[n - 1], sink);
     }
 
     private static String token(String url, String clientId, String secret) throws Exception {

@@ -65,4 +65,20 @@ class WinProbabilityTest {
         // Sales people cannot retrain.
         api.as("seller", "sales").raw().post("/v1/win-model/training").then().statusCode(403);
     }
+
+    /** The one-query scoring path answers 404 for unknown, deleted and other tenants' opportunities. */
+    @Test
+    void scoringAMissingOrDeletedOpportunityIsNotFound() {
+        Api api = Api.freshTenant();
+        String customer = Sales.customer(api, "Weyland");
+        Map<String, Object> pipeline = Sales.pipeline(api, "P");
+        String id = Sales.opportunity(api, customer, pipeline, "10");
+        api.call().get("/v1/opportunities/" + id + "/win-probability").then().statusCode(200)
+                .body("opportunityId", equalTo(id)).body("stageProbability", equalTo(0.1f));
+        Api.freshTenant().call().get("/v1/opportunities/" + id + "/win-probability").then().statusCode(404);
+        api.call().get("/v1/opportunities/" + java.util.UUID.randomUUID() + "/win-probability").then()
+                .statusCode(404);
+        api.call().header("If-Match", "\"0\"").delete("/v1/opportunities/" + id).then().statusCode(204);
+        api.call().get("/v1/opportunities/" + id + "/win-probability").then().statusCode(404);
+    }
 }

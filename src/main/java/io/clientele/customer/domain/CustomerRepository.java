@@ -69,6 +69,12 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
      * that only the candidates returned are loaded as entities.
      */
     public Uni<List<Object[]>> matchCandidates(String tenantId, MatchProfile probe, UUID except, int max) {
+        return matchCandidates(tenantId, probe, probe.keys(), except, max);
+    }
+
+    /** As above, probing only {@code keys} of the probe's blocking keys (the common ones left out). */
+    public Uni<List<Object[]>> matchCandidates(String tenantId, MatchProfile probe, List<String> keys, UUID except,
+            int max) {
         return getSession().chain(session -> session.createNativeQuery(
                 "SELECT CAST(id AS text), similarity(match_name, :name), match_name,"
                         + " array_to_string(match_keys, chr(31)), array_to_string(email_keys, chr(31)),"
@@ -86,7 +92,7 @@ public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID>
                 .setParameter("tenant", tenantId)
                 .setParameter("kind", probe.kind().apiName())
                 .setParameter("except", except == null ? new UUID(0, 0) : except)
-                .setParameter("keys", probe.keys().toArray(String[]::new))
+                .setParameter("keys", keys.toArray(String[]::new))
                 .setParameter("emails", probe.emails().toArray(String[]::new))
                 .setParameter("phones", probe.phones().toArray(String[]::new))
                 .setParameter("externalId", probe.externalId() == null ? "" : probe.externalId())

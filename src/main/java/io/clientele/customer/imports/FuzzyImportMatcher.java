@@ -1,10 +1,12 @@
 package io.clientele.customer.imports;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.clientele.customer.domain.PostalAddress;
+import io.clientele.customer.domain.matching.CommonMatchKeys;
 import io.clientele.customer.domain.matching.MatchProfile;
 import io.clientele.customer.domain.matching.MatchScore;
 import io.clientele.customer.domain.matching.MatchScorer;
@@ -47,16 +50,32 @@ public class FuzzyImportMatcher {
     };
 
     private final ObjectMapper json;
+    private final CommonMatchKeys commonKeys;
     private final double defaultLikely;
 
-    FuzzyImportMatcher(ObjectMapper json, ClienteleConfig config) {
+    FuzzyImportMatcher(ObjectMapper json, ClienteleConfig config, CommonMatchKeys commonKeys) {
         this.json = json;
+        this.commonKeys = commonKeys;
         this.defaultLikely = config.duplicates().likelyThreshold();
     }
 
     /** Per row number, the best existing customer scoring at or above the tenant's likely threshold. */
     public Uni<Map<Integer, Hit>> match(SqlConnection conn, String tenantId, List<Candidate> rows) {
-        List<Candidate> probes = rows.stream().filter(c -> !c.profile().keys().isEmpty()).toList();
+        // Blocks larger than clientele.duplicates.block-cap are skipped as in the create endpoint's matcher.
+        return commonKeys.of(tenantId).chain(common -> match(conn, tenantId, rows, common));
+    }
+
+    private Uni<Map<Integer, Hit>> match(SqlConnection conn, String tenantId, List<Candidate> rows,
+            Set<String> common) {
+        List<String[]> probeKeys = new ArrayList<>();
+        List<Candidate> probes = new ArrayList<>();
+        for (Candidate c : rows) {
+            List<String> keys = CommonMatchKeys.probeKeys(List.copyOf(c.profile().keys()), common);
+            if (!keys.isEmpty()) {
+                probes.add(c);
+                probeKeys.add(keys.toArray(String[]::new));
+            }
+        }
         if (probes.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -69,7 +88,7 @@ public class FuzzyImportMatcher {
             numbers[i] = c.row();
             kinds[i] = c.profile().kind().apiName();
             names[i] = c.profile().matchName();
-            keys[i] = String.join("\u001f", c.profile().keys());
+            keys[i] = String.join("\u001f", probeKeys.get(i));
             byRow.put(c.row(), c.profile());
         }
         return conn.preparedQuery("SELECT likely_threshold FROM duplicate_settings WHERE tenant_id = $1")

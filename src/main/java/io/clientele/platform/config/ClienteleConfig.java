@@ -147,6 +147,24 @@ public interface ClienteleConfig {
         /** Most stored rows re-keyed per batch after the matching algorithm changed. */
         @WithDefault("500")
         int rekeyBatchSize();
+
+        /**
+         * Largest block (customers sharing one blocking key) the match probe reads; keys estimated to be shared by
+         * more are skipped (contacts and the other keys still find candidates). docs/duplicates.md.
+         */
+        @WithDefault("300")
+        int blockCap();
+
+        /** About how many customers the common-key estimate samples (all of them in a smaller table). */
+        @WithDefault("50000")
+        int commonKeysSample();
+
+        /**
+         * How often a replica checks whether the common-key estimate is due: it re-estimates when the customer table
+         * changed by more than 5% of its rows since its last estimate (and once after start).
+         */
+        @WithDefault("5m")
+        Duration commonKeysRefresh();
     }
 
     /** Sales opportunities (docs/sales.md). */

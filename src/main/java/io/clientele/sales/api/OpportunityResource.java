@@ -39,6 +39,7 @@ import io.clientele.platform.security.CallerContext;
 import io.clientele.sales.api.SalesInputs.OpportunityInput;
 import io.clientele.sales.domain.OpportunityService;
 import io.clientele.sales.domain.OpportunityService.Loaded;
+import io.clientele.sales.domain.SalesScopes;
 import io.clientele.sales.scoring.WinModels;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
@@ -57,10 +58,13 @@ public class OpportunityResource {
     private final MergePatcher patcher;
     private final ObjectMapper json;
     private final WinModels models;
+    private final SalesScopes scopes;
 
     OpportunityResource(OpportunityService opportunities, SalesMapper mapper, CallerContext callers,
-            Idempotency idempotency, Pager pager, MergePatcher patcher, ObjectMapper json, WinModels models) {
+            Idempotency idempotency, Pager pager, MergePatcher patcher, ObjectMapper json, WinModels models,
+            SalesScopes scopes) {
         this.models = models;
+        this.scopes = scopes;
         this.opportunities = opportunities;
         this.mapper = mapper;
         this.callers = callers;
@@ -159,8 +163,8 @@ public class OpportunityResource {
     @PermissionsAllowed("opportunities:read")
     public Uni<Response> score(@PathParam("id") String id) {
         UUID uuid = Params.uuid(id);
-        return callers.current().chain(caller -> opportunities.get(caller, uuid))
-                .chain(loaded -> models.score(loaded.opportunity(), loaded.stage()))
+        return callers.current().chain(caller -> scopes.scope(caller, SalesScopes.OPPORTUNITIES)
+                .chain(scope -> models.score(caller.tenantId(), uuid, scope)))
                 .map(body -> Response.ok(body).build());
     }
 

@@ -3,6 +3,8 @@ package io.clientele.sales.funnel;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,20 +48,52 @@ public class Funnel {
 
     public Uni<Map<String, Object>> compute(Selection s) {
         Map<String, Object> params = new LinkedHashMap<>();
-        String where = where(s, params, "o.");
-        String byStage = "SELECT o.stage_id, o.currency, o.status, o.stage_path, count(*), sum(o.amount)"
-                + " FROM opportunity o WHERE " + where + " GROUP BY 1, 2, 3, 4";
+        String byStage = byStage(s, params);
         Map<String, Object> stayParams = new LinkedHashMap<>();
         String stays = s.tag() != null
                 // The summary has no tags: a tag-filtered funnel averages the stays themselves.
                 ? "SELECT sp.stage_id, avg(extract(epoch FROM sp.exited_at - sp.entered_at))"
                         + " FROM opportunity_stage_period sp JOIN opportunity o ON o.id = sp.opportunity_id"
                         + " WHERE sp.tenant_id = :tenant AND sp.pipeline_id = :pipeline AND sp.exited_at IS NOT NULL"
-                        + " AND " + where(s, stayParams, "o.") + " GROUP BY 1"
-                : "SELECT st.stage_id, sum(st.seconds) / NULLIF(sum(st.stays), 0) FROM stage_stay_stat st WHERE "
-                        + summaryWhere(s, stayParams) + " GROUP BY 1";
+                        + " AND " + where(s, s.from(), s.to(), stayParams, "") + " GROUP BY 1"
+                : stays(s, stayParams);
         return Uni.combine().all().unis(run(byStage, params), run(stays, stayParams)).asTuple()
                 .map(t -> assemble(s, t.getItem1(), t.getItem2()));
+    }
+
+    /**
+     * Rows (stage, currency, status, path, count, amount) of the selection. Without a tag filter the whole
+     * UTC months of the period come from opportunity_funnel_cell (ADR 0022) and only the partial months at
+     * its edges from the opportunities; a tag filter, or a period inside one month, reads the opportunities.
+     */
+    static String byStage(Selection s, Map<String, Object> params) {
+        String rows = "SELECT o.stage_id, o.currency, o.status, o.stage_path, 1 AS n, o.amount FROM opportunity o WHERE ";
+        Instant fullFrom = s.from() == null ? null : monthCeiling(s.from());
+        Instant fullTo = s.to() == null ? null : monthFloor(s.to());
+        if (s.tag() != null || fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
+            return "SELECT o.stage_id, o.currency, o.status, o.stage_path, count(*), sum(o.amount) FROM opportunity o"
+                    + " WHERE " + where(s, s.from(), s.to(), params, "") + " GROUP BY 1, 2, 3, 4";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add("SELECT c.stage_id, c.currency, c.status, c.stage_path, c.opportunities AS n, c.amount"
+                + " FROM opportunity_funnel_cell c WHERE " + cellWhere(s, fullFrom, fullTo, params));
+        if (s.from() != null && s.from().isBefore(fullFrom)) {
+            parts.add(rows + where(s, s.from(), fullFrom, params, "head_"));
+        }
+        if (s.to() != null && fullTo.isBefore(s.to())) {
+            parts.add(rows + where(s, fullTo, s.to(), params, "tail_"));
+        }
+        return "SELECT stage_id, currency, status, stage_path, CAST(sum(n) AS bigint), sum(amount) FROM ("
+                + String.join(" UNION ALL ", parts) + ") x GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0";
+    }
+
+    private static Instant monthFloor(Instant t) {
+        return t.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+
+    private static Instant monthCeiling(Instant t) {
+        Instant floor = monthFloor(t);
+        return floor.equals(t) ? t : floor.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant();
     }
 
     private Uni<RowSet<Row>> run(String sql, Map<String, Object> params) {
@@ -67,19 +101,29 @@ public class Funnel {
         return pool.preparedQuery(p.sql()).execute(Tuple.from(p.values()));
     }
 
-    private static String where(Selection s, Map<String, Object> params, String alias) {
-        StringBuilder w = new StringBuilder(alias + "tenant_id = :tenant AND " + alias + "pipeline_id = :pipeline AND "
-                + alias + "deleted_at IS NULL");
+    /** Opportunities of the selection created in [from, to); {@code prefix} keeps the period's parameter names apart. */
+    private static String where(Selection s, Instant from, Instant to, Map<String, Object> params, String prefix) {
+        StringBuilder w = new StringBuilder("o.tenant_id = :tenant AND o.pipeline_id = :pipeline AND o.deleted_at IS NULL");
         params.put("tenant", s.tenantId());
         params.put("pipeline", s.pipeline().id);
-        if (s.from() != null) {
-            w.append(" AND ").append(alias).append("created_at >= :from");
-            params.put("from", s.from().atOffset(ZoneOffset.UTC));
+        if (from != null) {
+            w.append(" AND o.created_at >= :").append(prefix).append("from");
+            params.put(prefix + "from", from.atOffset(ZoneOffset.UTC));
         }
-        if (s.to() != null) {
-            w.append(" AND ").append(alias).append("created_at < :to");
-            params.put("to", s.to().atOffset(ZoneOffset.UTC));
+        if (to != null) {
+            w.append(" AND o.created_at < :").append(prefix).append("to");
+            params.put(prefix + "to", to.atOffset(ZoneOffset.UTC));
         }
+        owners(s, params, w, "o.");
+        if (s.tag() != null) {
+            w.append(" AND o.tags @> ARRAY[CAST(:tag AS text)]");
+            params.put("tag", s.tag());
+        }
+        return w.toString();
+    }
+
+    /** The owner filters and the caller's scope (compiled for o.owner_id) on the owner column of {@code alias}. */
+    private static void owners(Selection s, Map<String, Object> params, StringBuilder w, String alias) {
         if (s.ownerId() != null) {
             w.append(" AND ").append(alias).append("owner_id = :owner");
             params.put("owner", s.ownerId());
@@ -88,45 +132,86 @@ public class Funnel {
             w.append(" AND ").append(alias).append("owner_id = ANY (:owners)");
             params.put("owners", s.owners().toArray(String[]::new));
         }
-        if (s.tag() != null) {
-            w.append(" AND ").append(alias).append("tags @> ARRAY[CAST(:tag AS text)]");
-            params.put("tag", s.tag());
-        }
         if (!s.scope().isTrue()) {
-            w.append(" AND (").append(s.scope().sql()).append(")");
+            w.append(" AND (").append(s.scope().sql().replace("o.owner_id", alias + "owner_id")).append(")");
             params.putAll(s.scope().params());
         }
+    }
+
+    /** The whole months [fullFrom, fullTo) of the selection (either may be null: unbounded) on the summary. */
+    private static String cellWhere(Selection s, Instant fullFrom, Instant fullTo, Map<String, Object> params) {
+        StringBuilder w = new StringBuilder("c.tenant_id = :tenant AND c.pipeline_id = :pipeline");
+        params.put("tenant", s.tenantId());
+        params.put("pipeline", s.pipeline().id);
+        if (fullFrom != null) {
+            w.append(" AND c.created_month >= :month_from");
+            params.put("month_from", fullFrom.atOffset(ZoneOffset.UTC).toLocalDate());
+        }
+        if (fullTo != null) {
+            w.append(" AND c.created_month < :month_to");
+            params.put("month_to", fullTo.atOffset(ZoneOffset.UTC).toLocalDate());
+        }
+        owners(s, params, w, "c.");
         return w.toString();
     }
 
-    /** The same selection on stage_stay_stat: creation days covering [from, to), owner at the stay's end. */
-    private static String summaryWhere(Selection s, Map<String, Object> params) {
-        StringBuilder w = new StringBuilder("st.tenant_id = :tenant AND st.pipeline_id = :pipeline");
-        params.put("tenant", s.tenantId());
-        params.put("pipeline", s.pipeline().id);
-        if (s.from() != null) {
-            w.append(" AND st.created_day >= :from");
-            params.put("from", s.from().atOffset(ZoneOffset.UTC).toLocalDate());
-        }
+    /**
+     * Average completed stay per stage from the stay summaries: creation days covering [from, to), owner at
+     * the stay's end. Whole UTC months come from stage_stay_month_stat, the days of partial months from
+     * stage_stay_stat.
+     */
+    static String stays(Selection s, Map<String, Object> params) {
+        LocalDate dayFrom = s.from() == null ? null : s.from().atOffset(ZoneOffset.UTC).toLocalDate();
+        LocalDate dayTo = null;
         if (s.to() != null) {
             var end = s.to().atOffset(ZoneOffset.UTC);
-            w.append(" AND st.created_day < :to");
-            params.put("to", end.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? end.toLocalDate()
-                    : end.toLocalDate().plusDays(1));
+            dayTo = end.toLocalTime().equals(LocalTime.MIDNIGHT) ? end.toLocalDate() : end.toLocalDate().plusDays(1);
         }
-        if (s.ownerId() != null) {
-            w.append(" AND st.owner_id = :owner");
-            params.put("owner", s.ownerId());
+        LocalDate monthFrom = dayFrom == null ? null
+                : dayFrom.getDayOfMonth() == 1 ? dayFrom : dayFrom.withDayOfMonth(1).plusMonths(1);
+        LocalDate monthTo = dayTo == null ? null : dayTo.withDayOfMonth(1);
+        List<String> parts = new ArrayList<>();
+        if (monthFrom != null && monthTo != null && !monthFrom.isBefore(monthTo)) {
+            parts.add(stayDays(s, dayFrom, dayTo, params, ""));
+        } else {
+            StringBuilder w = new StringBuilder("SELECT st.stage_id, st.stays, st.seconds FROM stage_stay_month_stat st"
+                    + " WHERE st.tenant_id = :tenant AND st.pipeline_id = :pipeline");
+            if (monthFrom != null) {
+                w.append(" AND st.created_month >= :month_from");
+                params.put("month_from", monthFrom);
+            }
+            if (monthTo != null) {
+                w.append(" AND st.created_month < :month_to");
+                params.put("month_to", monthTo);
+            }
+            owners(s, params, w, "st.");
+            parts.add(w.toString());
+            if (dayFrom != null && dayFrom.isBefore(monthFrom)) {
+                parts.add(stayDays(s, dayFrom, monthFrom, params, "head_"));
+            }
+            if (dayTo != null && monthTo.isBefore(dayTo)) {
+                parts.add(stayDays(s, monthTo, dayTo, params, "tail_"));
+            }
         }
-        if (s.owners() != null) {
-            w.append(" AND st.owner_id = ANY (:owners)");
-            params.put("owners", s.owners().toArray(String[]::new));
+        params.put("tenant", s.tenantId());
+        params.put("pipeline", s.pipeline().id);
+        return "SELECT stage_id, sum(seconds) / NULLIF(sum(stays), 0) FROM (" + String.join(" UNION ALL ", parts)
+                + ") x GROUP BY 1";
+    }
+
+    private static String stayDays(Selection s, LocalDate from, LocalDate to, Map<String, Object> params,
+            String prefix) {
+        StringBuilder w = new StringBuilder("SELECT st.stage_id, st.stays, st.seconds FROM stage_stay_stat st"
+                + " WHERE st.tenant_id = :tenant AND st.pipeline_id = :pipeline");
+        if (from != null) {
+            w.append(" AND st.created_day >= :").append(prefix).append("from");
+            params.put(prefix + "from", from);
         }
-        if (!s.scope().isTrue()) {
-            // The scope was compiled for "o.owner_id"; the summary's owner column is st.owner_id.
-            w.append(" AND (").append(s.scope().sql().replace("o.owner_id", "st.owner_id")).append(")");
-            params.putAll(s.scope().params());
+        if (to != null) {
+            w.append(" AND st.created_day < :").append(prefix).append("to");
+            params.put(prefix + "to", to);
         }
+        owners(s, params, w, "st.");
         return w.toString();
     }
 

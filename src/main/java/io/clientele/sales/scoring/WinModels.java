@@ -24,6 +24,7 @@ import io.clientele.platform.audit.Audit;
 import io.clientele.platform.config.ClienteleConfig;
 import io.clientele.platform.errors.ProblemException;
 import io.clientele.platform.errors.ProblemType;
+import io.clientele.platform.security.RecordScope;
 import io.clientele.sales.domain.Opportunity;
 import io.clientele.sales.domain.Stage;
 import io.quarkus.scheduler.Scheduled;
@@ -141,8 +142,54 @@ public class WinModels {
                 });
     }
 
+    /**
+     * The score of opportunity {@code id} if it exists and {@code scope} lets the caller see it (404 otherwise):
+     * the deal, its pipeline's stages and its activity count in one query on the reactive pool, no ORM session.
+     */
+    public Uni<Map<String, Object>> score(String tenantId, UUID id, RecordScope scope) {
+        return pool.preparedQuery("""
+                SELECT o.owner_id, o.stage_id, o.amount, o.source, o.created_at, o.stage_entered_at, p.stages::text,
+                       a.n, a.last
+                  FROM opportunity o JOIN pipeline p ON p.id = o.pipeline_id
+                  LEFT JOIN LATERAL (SELECT count(*) AS n, max(occurred_at) AS last FROM sales_activity s
+                                      WHERE s.opportunity_id = o.id AND s.deleted_at IS NULL AND s.type <> 'task') a
+                         ON true
+                 WHERE o.tenant_id = $1 AND o.id = $2 AND o.deleted_at IS NULL""")
+                .execute(Tuple.of(tenantId, id)).chain(rows -> {
+                    Row r = rows.size() == 0 ? null : rows.iterator().next();
+                    if (r == null || !scope.permits(r.getString(0))) {
+                        throw ProblemException.notFound("opportunity", id);
+                    }
+                    Opportunity o = new Opportunity();
+                    o.id = id;
+                    o.tenantId = tenantId;
+                    o.ownerId = r.getString(0);
+                    o.stageId = r.getUUID(1);
+                    o.amount = r.getBigDecimal(2);
+                    o.source = r.getString(3);
+                    o.createdAt = r.getOffsetDateTime(4).toInstant();
+                    o.stageEnteredAt = r.getOffsetDateTime(5).toInstant();
+                    Stage stage = null;
+                    try {
+                        for (Stage s : json.readValue(r.getString(6), STAGES).items()) {
+                            stage = s.id().equals(o.stageId) ? s : stage;
+                        }
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("the pipeline of " + id + " holds invalid stages", e);
+                    }
+                    OffsetDateTime last = r.getOffsetDateTime(8);
+                    return score(o, stage, new ActivityStats(r.getLong(7).intValue(),
+                            last == null ? null : last.toInstant()));
+                });
+    }
+
     /** The score of an open opportunity in {@code stage}: the model's, or the stage default with the reason. */
     public Uni<Map<String, Object>> score(Opportunity o, Stage stage) {
+        return score(o, stage, null);
+    }
+
+    /** As above; {@code known} are the activity figures when the caller already read them (null: read them). */
+    private Uni<Map<String, Object>> score(Opportunity o, Stage stage, ActivityStats known) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("opportunityId", o.id.toString());
         body.put("stageProbability", stage == null ? null : stage.probability());
@@ -162,7 +209,8 @@ public class WinModels {
                 body.put("factors", List.of());
                 return Uni.createFrom().item(body);
             }
-            return activity(o.id).map(stats -> {
+            Uni<ActivityStats> activity = known != null ? Uni.createFrom().item(known) : activity(o.id);
+            return activity.map(stats -> {
                 Instant now = Instant.now();
                 WinFeatures f = new WinFeatures(o.stageId.toString(),
                         stage == null ? 0 : stage.probability().doubleValue(), days(o.createdAt, now), o.amount,

@@ -51,13 +51,15 @@ public class Duplicates {
     private final ObjectMapper json;
     private final Visibility visibility;
     private final Audit audit;
+    private final CommonMatchKeys commonKeys;
 
     private static final TypeReference<List<PostalAddress>> ADDRESSES = new TypeReference<>() {
     };
 
     Duplicates(CustomerRepository customers, ClienteleConfig config, ObjectMapper json, Visibility visibility,
-            Audit audit) {
+            Audit audit, CommonMatchKeys commonKeys) {
         this.audit = audit;
+        this.commonKeys = commonKeys;
         this.visibility = visibility;
         this.customers = customers;
         this.json = json;
@@ -82,7 +84,9 @@ public class Duplicates {
                 && probe.externalId() == null) {
             return Uni.createFrom().item(List.of());
         }
-        return customers.matchCandidates(tenantId, probe, except, CANDIDATE_POOL).chain(rows -> {
+        // Blocks larger than clientele.duplicates.block-cap are not read (CommonMatchKeys).
+        return commonKeys.of(tenantId).chain(common -> customers.matchCandidates(tenantId, probe,
+                CommonMatchKeys.probeKeys(probe.keys(), common), except, CANDIDATE_POOL)).chain(rows -> {
             // Score from the stored match columns; load only the candidates that are returned.
             List<Scored> scored = new ArrayList<>();
             for (Object[] row : rows) {
