@@ -146,6 +146,44 @@ class AssignmentTest {
     }
 
     @Test
+    void agentLoadsFollowSolveReassignAndReopen() {
+        Api api = Api.freshTenant();
+        String team = team(api, "Loads", "la", "lb");
+        agent(api, "la", 5, List.of(), true);
+        agent(api, "lb", 5, List.of(), true);
+        rule(api, Map.of("name", "all", "teamId", team, "strategy", "least_loaded"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(ticket(api, Map.of("subject", "load" + i)).getString("id"));
+        }
+        assertLoads(api, 2, 2);
+        String ofLa = ids.get(0);
+        String ofLb = ids.get(1);
+        TicketApiTest.patchStatus(api, ofLa, "solved");
+        assertLoads(api, 1, 2);
+        api.call().contentType("application/merge-patch+json")
+                .header("If-Match", "\"" + TicketApiTest.version(api, ofLb) + "\"")
+                .body(Map.of("assigneeId", "la")).patch("/v1/tickets/" + ofLb).then().statusCode(200);
+        assertLoads(api, 2, 1);
+        TicketApiTest.patchStatus(api, ofLa, "open");
+        assertLoads(api, 3, 1);
+        assertEquals("lb", ticket(api, Map.of("subject", "after")).getString("assigneeId"), "lb is the less loaded now");
+        assertLoads(api, 3, 2);
+    }
+
+    // The trigger-kept counters (V71) agree with a count of the tickets, and the agents' API shows them.
+    private static void assertLoads(Api api, long la, long lb) {
+        Map<String, Long> expected = Map.of("la", la, "lb", lb);
+        expected.forEach((agent, load) -> {
+            assertEquals(load, Db.count("SELECT count(*) FROM ticket WHERE tenant_id = ? AND assignee_id = ?"
+                    + " AND status IN ('new', 'open', 'pending', 'on_hold')", api.tenant(), agent), agent + " tickets");
+            assertEquals(load, Db.count("SELECT coalesce(sum(open_count), 0) FROM agent_open_tickets"
+                    + " WHERE tenant_id = ? AND assignee_id = ?", api.tenant(), agent), agent + " counter");
+            api.call().get("/v1/agents/" + agent).then().statusCode(200).body("openTickets", equalTo((int) (long) load));
+        });
+    }
+
+    @Test
     void rulesAreValidated() {
         Api api = Api.freshTenant();
         api.raw().contentType("application/json").body(Map.of("name", "x", "teamId", "00000000-0000-0000-0000-000000000001"))

@@ -9,7 +9,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.clientele.platform.query.SqlFragment;
-import io.clientele.service.tickets.TicketStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -50,13 +49,14 @@ public class AssignmentRepository {
                 .setParameter("tenant", tenantId).setParameter("subjects", subjects).getResultList());
     }
 
-    /** Open (new, open, pending, on hold) tickets per assignee. */
+    /**
+     * Open (new, open, pending, on hold) tickets per assignee, from the counters a trigger keeps in the
+     * transaction of every ticket write (V71); a row read per agent however large the open backlog is.
+     */
     public Uni<Map<String, Long>> loads(String tenantId, Set<String> subjects) {
-        String active = String.join("','", TicketStatus.ACTIVE.stream().map(TicketStatus::apiName).toList());
         return Panache.getSession().chain(s -> s.createNativeQuery(
-                "SELECT assignee_id, count(*) FROM ticket WHERE tenant_id = :tenant"
-                        + " AND assignee_id = ANY(CAST(:subjects AS text[])) AND status IN ('" + active + "')"
-                        + " GROUP BY assignee_id", Object[].class)
+                "SELECT assignee_id, open_count FROM agent_open_tickets WHERE tenant_id = :tenant"
+                        + " AND assignee_id = ANY(CAST(:subjects AS text[])) AND open_count > 0", Object[].class)
                 .setParameter("tenant", tenantId).setParameter("subjects", subjects.toArray(String[]::new))
                 .getResultList()).map(rows -> {
                     Map<String, Long> loads = new HashMap<>();
