@@ -50,28 +50,7 @@ public class Audit {
      * outside a request, records {@code change} as a system entry. Must run inside the write's transaction.
      */
     public Uni<Void> inTransaction(Caller caller, SystemChange change) {
-        if (!enabled) {
-            return Uni.createFrom().voidItem();
-        }
-        AuditContext ctx = AuditContext.current();
-        if (ctx != null && ctx.recordedInTransaction()) {
-            return Uni.createFrom().voidItem();
-        }
-        Object[] row = ctx != null ? requestRow(caller, ctx) : systemRow(change);
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(INSERT + """
-                    VALUES (CAST(:tenant AS text), :at, CAST(:actor AS text), CAST(:client AS text), :action, :method,
-                            :target, NULL, 'success', CAST(:ip AS text), CAST(:rid AS text))
-                    """);
-            query.setParameter("tenant", row[0]).setParameter("at", row[1]).setParameter("actor", row[2])
-                    .setParameter("client", row[3]).setParameter("action", row[4]).setParameter("method", row[5])
-                    .setParameter("target", row[6]).setParameter("ip", row[7]).setParameter("rid", row[8]);
-            return query.executeUpdate();
-        }).invoke(() -> {
-            if (ctx != null) {
-                ctx.markRecordedInTransaction();
-            }
-        }).replaceWithVoid();
+        return Panache.getSession().chain(session -> inTransaction(session, caller, List.of(change)));
     }
 
     /**
