@@ -86,3 +86,48 @@ setup_assignment() {
 }
 
 run_tickets() { sql -c "SELECT count(*) FROM ticket WHERE tenant_id = '$TENANT' AND attributes->>'bench' LIKE '$1:%'"; }
+
+# The run's results file, scratch dir and log, and the cleanup trap (worker, stack, scratch), for a run named $1
+# (intake, intake-fault). A script defines intake_cleanup_extra for its own tidying before the stack stops.
+intake_run_setup() {
+    STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+    RESULTS_DIR=$BENCH_DIR/results
+    mkdir -p "$RESULTS_DIR"
+    RUN_NAME=$1
+    OUT=$RESULTS_DIR/$STAMP-$RUN_NAME.txt
+    SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/clientele-$RUN_NAME.XXXXXX")
+    STACK_PID="" STACK_LOG=""
+    exec > >(tee -a "$OUT") 2>&1
+    trap intake_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+intake_cleanup() {
+    local rc=$?
+    set +e
+    trap - EXIT INT TERM
+    kill_worker TERM
+    declare -F intake_cleanup_extra >/dev/null && intake_cleanup_extra
+    [[ -n $WORKER_LOG && -f $WORKER_LOG ]] && cp "$WORKER_LOG" "$RESULTS_DIR/$STAMP-$RUN_NAME.worker.log"
+    [[ -n "$STACK_PID" ]] && stop_local_stack
+    rm -rf "$SCRATCH"
+    exit "$rc"
+}
+
+# The local stack with its own intake consumers off, the load tool and the assignment set-up; $1 says why a
+# stack given by BASE_URL will not do.
+intake_stack_up() {
+    ensure_tool psql postgresql-client
+    ensure_tool curl curl
+    ensure_tool ss iproute2
+    [[ $MODE == local ]] || die "$1"
+    ensure_tool rsync rsync
+    local -a off
+    mapfile -t off < <(intake_off_args)
+    start_local_stack "${off[@]}"
+    wait_ready
+    primary_command
+    intake_tool
+    setup_assignment
+}

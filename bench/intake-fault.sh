@@ -24,40 +24,8 @@ source "$BENCH_DIR/lib.sh"
 endpoints 29
 source "$BENCH_DIR/intake-common.sh"
 
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RESULTS_DIR=$BENCH_DIR/results
-mkdir -p "$RESULTS_DIR"
-OUT=$RESULTS_DIR/$STAMP-intake-fault.txt
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/clientele-intake-fault.XXXXXX")
-STACK_PID="" STACK_LOG=""
-exec > >(tee -a "$OUT") 2>&1
-
-cleanup() {
-    local rc=$?
-    set +e
-    trap - EXIT INT TERM
-    kill_worker TERM
-    [[ -n $WORKER_LOG && -f $WORKER_LOG ]] && cp "$WORKER_LOG" "$RESULTS_DIR/$STAMP-intake-fault.worker.log"
-    [[ -n "$STACK_PID" ]] && stop_local_stack
-    rm -rf "$SCRATCH"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-ensure_tool psql postgresql-client
-ensure_tool curl curl
-ensure_tool ss iproute2
-[[ $MODE == local ]] || die "the fault test needs a local stack (it kills and restarts the consumer)"
-ensure_tool rsync rsync
-
-mapfile -t OFF < <(intake_off_args)
-start_local_stack "${OFF[@]}"
-wait_ready
-primary_command
-intake_tool
-setup_assignment
+intake_run_setup intake-fault
+intake_stack_up "the fault test needs a local stack (it kills and restarts the consumer)"
 
 RUN="fault$(date -u +%s)"
 log "worker start; producing $COUNT messages (+${DUP_FRACTION} duplicates) as run $RUN"

@@ -31,42 +31,10 @@ source "$BENCH_DIR/lib.sh"
 endpoints 29
 source "$BENCH_DIR/intake-common.sh"
 
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RESULTS_DIR=$BENCH_DIR/results
-mkdir -p "$RESULTS_DIR"
-OUT=$RESULTS_DIR/$STAMP-intake.txt
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/clientele-intake.XXXXXX")
-STACK_PID="" STACK_LOG=""
-exec > >(tee -a "$OUT") 2>&1
-
-cleanup() {
-    local rc=$?
-    set +e
-    trap - EXIT INT TERM
-    kill_worker TERM
-    timeout 15 psql -qX -c "DROP TABLE IF EXISTS bench_ticket_insert" >/dev/null 2>&1
-    [[ -n $WORKER_LOG && -f $WORKER_LOG ]] && cp "$WORKER_LOG" "$RESULTS_DIR/$STAMP-intake.worker.log"
-    [[ -n "$STACK_PID" ]] && stop_local_stack
-    rm -rf "$SCRATCH"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-ensure_tool psql postgresql-client
+intake_cleanup_extra() { timeout 15 psql -qX -c "DROP TABLE IF EXISTS bench_ticket_insert" >/dev/null 2>&1; }
+intake_run_setup intake
 ensure_tool pgbench postgresql-client
-ensure_tool curl curl
-ensure_tool ss iproute2
-[[ $MODE == local ]] || die "this benchmark starts its own consumer: run it against a local stack"
-ensure_tool rsync rsync
-
-mapfile -t OFF < <(intake_off_args)
-start_local_stack "${OFF[@]}"
-wait_ready
-primary_command
-intake_tool
-setup_assignment
+intake_stack_up "this benchmark starts its own consumer: run it against a local stack"
 
 drain() { # run count
     local deadline=$(($(date +%s) + DRAIN_TIMEOUT))
